@@ -1,0 +1,39 @@
+// The aligned price panel (method.md §1): one value per asset per trading day, on one calendar.
+// Plain data only (strings, numbers, Float64Array) so it crosses worker boundaries and is stored
+// in IndexedDB by structured clone.
+
+/** What an asset is for. Market and factors hold prices; environment series hold levels. */
+export type AssetRole = 'market' | 'factor' | 'environment' | 'unused';
+
+export interface PanelSeries {
+  /** Ticker as the user knows it, upper case (SPY, QUAL, VIX, DGS2 …). */
+  ticker: string;
+  role: AssetRole;
+  /** 'price' for adjusted closes (market, factors), 'level' for environment series (VIX, yields in %). */
+  kind: 'price' | 'level';
+  /** values[i] belongs to dates[i]. Prices are > 0; levels may be any finite number. */
+  values: Float64Array;
+}
+
+export interface Panel {
+  /** ISO dates YYYY-MM-DD, strictly ascending: the common trading calendar of market and factors. */
+  dates: string[];
+  series: PanelSeries[];
+}
+
+/** Default roles for the default universe (issue 2); everything else starts as 'unused' prices. */
+export const DEFAULT_MARKET = 'SPY';
+export const DEFAULT_FACTORS = ['QUAL', 'MTUM', 'USMV', 'VLUE', 'SIZE', 'IWF'] as const;
+export const DEFAULT_ENVIRONMENT = ['VIX', 'DGS2', 'DGS10'] as const;
+export const FACTOR_NAMES: Record<string, string> = {
+  QUAL: 'Quality', MTUM: 'Momentum', USMV: 'Low volatility', VLUE: 'Value', SIZE: 'Size', IWF: 'Growth',
+};
+
+export function seriesByRole(panel: Panel, role: AssetRole): PanelSeries[] {
+  return panel.series.filter((s) => s.role === role);
+}
+
+export function findSeries(panel: Panel, ticker: string): PanelSeries | undefined {
+  const t = ticker.toUpperCase();
+  return panel.series.find((s) => s.ticker === t);
+}

@@ -23,3 +23,17 @@ export function num(name: string, raw: string | undefined, fallback?: number): n
   if (!Number.isFinite(v)) throw new CliError(`--${name} must be a number, got "${raw}"`);
   return v;
 }
+
+/**
+ * Let an option take several values after it (`--data a b c`), as the issue's commands are written:
+ * rewrites them to the repeated form (`--data a --data b --data c`) that parseArgs understands.
+ */
+export function expandMultiValues(argv: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  let current: string | null = null;
+  for (const a of argv) {
+    if (a.startsWith('-')) { current = names.includes(a.replace(/^--/, '')) ? a : null; if (!current) out.push(a); continue; }
+    if (current) out.push(current, a); else out.push(a);
+  }
+  return out;
+}

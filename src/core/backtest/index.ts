@@ -1,0 +1,285 @@
+// The walk-forward backtest (method.md §6, §8-§10): regimes per factor → Black-Litterman views →
+// long-only weights at a target tracking error → daily execution with costs, beside the
+// equal-weight benchmark and the market. Produces one plain, JSON-serialisable result that the UI
+// and the CLI both consume.
+//
+// Timing (method §6): the regime and covariance known at the close of day T decide the target
+// weights traded at the close of T+1, which earn day T+2's return. So every input to a weight
+// applied to day t's return is known at t−2.
+
+import type { Panel } from '../data/panel.ts';
+import { enabledStrategies, refitEveryMonths, resolveFactorModel, type RunConfig, type StrategyKind } from '../config.ts';
+import { EwmaCovariance, BlackLittermanAllocator, equalWeights, longShortViewMatrix, type TrackingErrorStatus } from '../allocation/index.ts';
+import { computeMetrics, type PerformanceMetrics } from '../metrics/performance.ts';
+import { regimeStatistics, type RegimeStatistics } from '../metrics/regime.ts';
+import { wealthFromReturns, drawdownSeries, topDrawdowns, rollingSharpe, rollingInformationRatio, monthlyReturns, annualReturns, type DrawdownEpisode, type PeriodReturn } from '../metrics/series.ts';
+import { walkForwardSchedule, isQuarterEnd, lowerBound } from './schedule.ts';
+import { simulatePortfolio, equalWeightTargets, buyAndHoldTargets, type ExecutionResult } from './execution.ts';
+import { buildFactorContext, computeFactorPath, longShortFromPath, type FactorContext, type FactorPath, type RefitRecord } from './regimePath.ts';
+import { prepareBacktestData, type BacktestData } from './prepare.ts';
+
+export { prepareBacktestData, BacktestDataError, type BacktestData } from './prepare.ts';
+export { walkForwardSchedule, monthStarts, isQuarterEnd } from './schedule.ts';
+export { simulatePortfolio, equalWeightTargets, buyAndHoldTargets } from './execution.ts';
+export { buildFactorContext, computeFactorPath, longShortFromPath, refitSeed } from './regimePath.ts';
+export type { FactorContext, FactorPath, RefitRecord, FactorModelParams } from './regimePath.ts';
+
+export const RESULT_VERSION = 1 as const;
+
+/** Series stored in the result: plain arrays, null where a value does not exist (JSON-safe). */
+export type Series = (number | null)[];
+
+export interface PortfolioSeries {
+  key: string;
+  label: string;
+  /** Portfolio value (1 at the close of the first trade, before its cost). */
+  values: Series;
+  /** Daily net returns; null on the window's first day(s) before the first position earns. */
+  returns: Series;
+  /** Turnover traded at each close. */
+  turnover: Series;
+  /** Held weights after each close, one row per day, assets in `tickers` order. */
+  weights: number[][] | null;
+  metrics: PerformanceMetrics;
+  /** Active metrics against the EW benchmark and against the market. */
+  vsEqualWeight: PerformanceMetrics | null;
+  vsMarket: PerformanceMetrics | null;
+  drawdown: Series;
+  topDrawdowns: DrawdownEpisode[];
+  rollingSharpe: Series;
+  rollingInformationRatio: Series;
+  monthly: PeriodReturn[];
+  annual: PeriodReturn[];
+}
+
+export interface StrategyDiagnostics {
+  kind: StrategyKind;
+  /** Ex-ante tracking error of each day's target (decided at that close); null before the first decision. */
+  exAnteTrackingError: Series;
+  /** View confidence c chosen by the bisection. */
+  confidence: Series;
+  /** Days where the target TE was out of reach, by direction. */
+  trackingErrorOutOfReach: { below: number; above: number; ok: number };
+}
+
+export interface FactorResult {
+  ticker: string;
+  featureNames: string[];
+  /** Per strategy: online regimes on the result's dates (0 = bull … K−1 = bear; null before the first refit). */
+  regimes: Partial<Record<StrategyKind, {
+    labels: Series;
+    /** Expected annualised active return of the day's regime (the view Q, method §8). */
+    expectedActiveReturn: Series;
+    refits: (RefitRecord & { date: string })[];
+    /** Single-factor long-short (method §6) on the result's dates and its statistics. */
+    longShort: Series;
+    longShortMetrics: PerformanceMetrics;
+    regimeStats: RegimeStatistics;
+    /** The last refit's in-sample (smoothed) labels over its training window. */
+    inSample: { firstDate: string; labels: number[] } | null;
+  }>>;
+  /** Cumulative active return Π(1 + a) − 1 from the window's first day. */
+  cumulativeActive: Series;
+}
+
+export interface BacktestResult {
+  version: typeof RESULT_VERSION;
+  config: RunConfig;
+  /** Universe in weight order: market first, then the factors. */
+  tickers: string[];
+  /** The result window: from the first refit day to the last day. */
+  dates: string[];
+  /** Index in `dates` of the first return of the evaluation window (first refit + 2, method §6). */
+  evalStartIndex: number;
+  notes: string[];
+  strategies: PortfolioSeries[];
+  diagnostics: StrategyDiagnostics[];
+  equalWeight: PortfolioSeries;
+  market: PortfolioSeries;
+  factors: FactorResult[];
+  timings: Record<string, number>;
+}
+
+export interface BacktestProgress { stage: string; done: number; total: number }
+export interface BacktestHooks {
+  onProgress?: (p: BacktestProgress) => void;
+  /** Polled between fits; return true to stop (throws BacktestCancelled). */
+  isCancelled?: () => boolean;
+  /** Clock for the per-stage timings (defaults to performance.now / Date.now). */
+  now?: () => number;
+}
+
+export class BacktestCancelled extends Error { constructor() { super('backtest cancelled'); } }
+
+const STRATEGY_LABEL: Record<StrategyKind, string> = { symmetric: 'Regime strategy (symmetric)', asymmetric: 'Regime strategy (asymmetric)' };
+
+function plain(x: Float64Array | Int8Array, from: number, to: number, missing?: (v: number) => boolean): Series {
+  const out: Series = new Array(to - from);
+  for (let t = from; t < to; t++) {
+    const v = x[t]!;
+    out[t - from] = !Number.isFinite(v) || (missing && missing(v)) ? null : v;
+  }
+  return out;
+}
+
+/** Run the full walk-forward backtest of `config` on `panel`. Deterministic: same inputs, same bits. */
+export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHooks = {}): BacktestResult {
+  const now = hooks.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+  const timings: Record<string, number> = {};
+  let t0 = now();
+  const lap = (name: string) => { const t = now(); timings[name] = (timings[name] ?? 0) + (t - t0); t0 = t; };
+  const cancelled = () => { if (hooks.isCancelled?.()) throw new BacktestCancelled(); };
+
+  const data = prepareBacktestData(panel, config);
+  lap('prepare');
+  const strategies = enabledStrategies(config);
+  const contexts = buildContexts(data, config);
+  lap('features');
+
+  // Regime paths, per factor and strategy (method §6).
+  const F = data.factorTickers.length;
+  const totalFits = contexts.reduce((s, c) => s + c.refits.length, 0) * strategies.length;
+  let doneFits = 0;
+  const paths: Record<StrategyKind, FactorPath[]> = { symmetric: [], asymmetric: [] };
+  for (const kind of strategies) {
+    for (let f = 0; f < F; f++) {
+      const ctx = contexts[f]!;
+      cancelled();
+      paths[kind].push(computeFactorPath(ctx, (r) => resolveFactorModel(config, ctx.ticker, kind, data.dates[ctx.refits[r]!.day]), f));
+      doneFits += ctx.refits.length;
+      hooks.onProgress?.({ stage: 'fitting regime models', done: doneFits, total: totalFits });
+    }
+  }
+  lap('regimeFits');
+
+  const T = data.dates.length, N = data.tickers.length;
+  const firstDecision = Math.max(...contexts.map((c) => (c.refits.length ? c.refits[0]!.day : T)));
+  if (firstDecision >= T - 2) {
+    throw new Error(`Not enough history: the first refit needs ${config.trainMinYears} years of valid features, ` +
+      `and the data (${data.dates[0]} to ${data.dates[T - 1]}) leaves no out-of-sample days. Load a longer history or lower trainMinYears.`);
+  }
+
+  // Daily allocation: Σ from returns ≤ T, views from the regimes at T, traded at the close of T+1.
+  const wb = equalWeights(N);
+  const P = longShortViewMatrix(N, 0, Array.from({ length: F }, (_, f) => f + 1));
+  const cov = new EwmaCovariance(N, config.covarianceHalflife);
+  const Sigma = new Float64Array(N * N);
+  const Q = new Float64Array(F);
+  const allocators = strategies.map(() => new BlackLittermanAllocator(N, F));
+  const targets = strategies.map(() => new Float64Array(T * N).fill(NaN));
+  const diag = strategies.map((kind) => ({
+    kind, te: new Float64Array(T).fill(NaN), conf: new Float64Array(T).fill(NaN), counts: { below: 0, above: 0, ok: 0 } as Record<TrackingErrorStatus, number>,
+  }));
+  for (let t = 1; t < T - 1; t++) {
+    cov.update(data.returns, t * N, data.dates[t]);
+    if (t < firstDecision) continue;
+    cov.covariance(Sigma);
+    for (let s = 0; s < strategies.length; s++) {
+      const kindPaths = paths[strategies[s]!];
+      for (let f = 0; f < F; f++) Q[f] = kindPaths[f]!.mu[t]!;
+      const alloc = allocators[s]!;
+      alloc.prepare({ Sigma, wBenchmark: wb, P, Q, riskAversion: config.riskAversion, tau: config.tau });
+      const res = alloc.targetTrackingError({ target: config.trackingErrorTarget });
+      targets[s]!.set(res.weights, (t + 1) * N);
+      diag[s]!.te[t] = res.trackingError;
+      diag[s]!.conf[t] = res.confidence;
+      diag[s]!.counts[res.status]++;
+    }
+    if ((t - firstDecision) % 250 === 0) { cancelled(); hooks.onProgress?.({ stage: 'allocating', done: t - firstDecision, total: T - 1 - firstDecision }); }
+  }
+  lap('allocation');
+
+  // Execution (method §9): strategies, EW rebalanced per config, market bought and held.
+  const firstTrade = firstDecision + 1;
+  const exec = targets.map((tg) => simulatePortfolio(data.returns, tg, T, N, config.costBps));
+  const rebalance = rebalanceRule(config, data.dates);
+  const ew = simulatePortfolio(data.returns, equalWeightTargets(T, N, firstTrade, rebalance), T, N, config.costBps);
+  // The market is an index reference: bought once, held, no cost.
+  const mkt = simulatePortfolio(data.returns, buyAndHoldTargets(T, N, firstTrade, 0), T, N, 0);
+  lap('execution');
+
+  // Result window: first refit day … end; evaluation from first refit + 2 (first earned return).
+  const w0 = firstDecision, evalStart = firstTrade + 1;
+  const dates = data.dates.slice(w0);
+  const evalDates = data.dates.slice(evalStart);
+  const slice = (x: Float64Array) => x.subarray(evalStart);
+  const rf = config.riskFreeRate;
+  const ewR = slice(ew.returns), mR = slice(mkt.returns);
+  const pad: Series = new Array<null>(evalStart - w0).fill(null);
+
+  const portfolio = (key: string, label: string, e: ExecutionResult, withWeights: boolean, vs: boolean): PortfolioSeries => {
+    const r = slice(e.returns);
+    const wealth = wealthFromReturns(r);
+    return {
+      key, label,
+      values: plain(e.values, w0, T),
+      returns: plain(e.returns, w0, T),
+      turnover: plain(e.turnover, w0, T),
+      weights: withWeights ? Array.from({ length: T - w0 }, (_, i) => { const t = w0 + i; return t < e.startDay ? new Array<number>(N).fill(0) : Array.from(e.weights.subarray(t * N, t * N + N)); }) : null,
+      metrics: computeMetrics(r, { rf, dates: evalDates, turnover: e.turnover.subarray(evalStart) }),
+      vsEqualWeight: vs ? computeMetrics(r, { rf, benchmark: ewR, dates: evalDates }) : null,
+      vsMarket: vs ? computeMetrics(r, { rf, benchmark: mR, dates: evalDates }) : null,
+      drawdown: [...pad, ...plain(drawdownSeries(wealth, 1), 0, r.length)],
+      topDrawdowns: topDrawdowns(wealth, evalDates, 5, 1),
+      rollingSharpe: [...pad, ...plain(rollingSharpe(r, 252, rf), 0, r.length)],
+      rollingInformationRatio: [...pad, ...plain(rollingInformationRatio(r, ewR, 252), 0, r.length)],
+      monthly: monthlyReturns(r, evalDates),
+      annual: annualReturns(r, evalDates),
+    };
+  };
+  const strategySeries = strategies.map((kind, s) => portfolio(kind, STRATEGY_LABEL[kind], exec[s]!, true, true));
+  const equalWeight = portfolio('equalWeight', 'Equal weight (benchmark)', ew, true, true);
+  const market = portfolio('market', `Market (${data.tickers[0]})`, mkt, false, true);
+
+  const factors: FactorResult[] = contexts.map((ctx, f) => {
+    const regimes: FactorResult['regimes'] = {};
+    for (const kind of strategies) {
+      const path = paths[kind][f]!;
+      const ls = longShortFromPath(path.mu, ctx.active, config.longShortScale);
+      const last = ctx.refits.length - 1;
+      regimes[kind] = {
+        labels: plain(path.labels, w0, T, (v) => v < 0),
+        expectedActiveReturn: plain(path.mu, w0, T),
+        refits: path.refits.map((r) => ({ ...r, date: data.dates[r.day]! })),
+        longShort: plain(ls, w0, T),
+        longShortMetrics: computeMetrics(ls.subarray(evalStart), { dates: evalDates }),
+        regimeStats: regimeStatistics(path.labels.subarray(evalStart), ctx.active.subarray(evalStart), config.model.k),
+        inSample: last >= 0 && path.inSampleLabels ? { firstDate: data.dates[ctx.refits[last]!.trainStart]!, labels: Array.from(path.inSampleLabels) } : null,
+      };
+    }
+    const cum: Series = [];
+    let c = 1;
+    for (let t = w0; t < T; t++) { if (t > w0) c *= 1 + ctx.active[t]!; cum.push(c - 1); }
+    return { ticker: ctx.ticker, featureNames: ctx.featureNames, regimes, cumulativeActive: cum };
+  });
+  const diagnostics: StrategyDiagnostics[] = diag.map((d) => ({
+    kind: d.kind, exAnteTrackingError: plain(d.te, w0, T), confidence: plain(d.conf, w0, T), trackingErrorOutOfReach: d.counts,
+  }));
+  lap('metrics');
+  timings.total = Object.values(timings).reduce((a, b) => a + b, 0);
+
+  return {
+    version: RESULT_VERSION, config, tickers: data.tickers, dates, evalStartIndex: evalStart - w0, notes: data.notes,
+    strategies: strategySeries, diagnostics, equalWeight, market, factors, timings,
+  };
+}
+
+function buildContexts(data: BacktestData, config: RunConfig): FactorContext[] {
+  const every = refitEveryMonths(config);
+  return data.factorTickers.map((ticker, f) => buildFactorContext(ticker, {
+    active: data.active[f]!, market: data.marketReturns, vix: data.vix, dgs2: data.dgs2, dgs10: data.dgs10,
+  }, (firstValid) => walkForwardSchedule(data.dates, { firstValid, trainMinYears: config.trainMinYears, trainMaxYears: config.trainMaxYears, everyMonths: every })));
+}
+
+/** The EW benchmark's rebalancing days (method §9: last trading day of each quarter by default). */
+function rebalanceRule(config: RunConfig, dates: readonly string[]): (t: number) => boolean {
+  const monthEnd = (t: number) => t + 1 < dates.length && dates[t + 1]!.slice(0, 7) !== dates[t]!.slice(0, 7);
+  switch (config.benchmarkRebalance) {
+    case 'monthly': return monthEnd;
+    case 'quarterly': return (t) => isQuarterEnd(dates, t);
+    case 'annually': return (t) => monthEnd(t) && dates[t]!.slice(5, 7) === '12';
+    case 'never': return () => false;
+  }
+}
+
+export { lowerBound };

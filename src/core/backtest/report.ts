@@ -1,0 +1,73 @@
+// Text and CSV views of a backtest result for the CLI and for downloads: no computation here
+// beyond picking values out of the result.
+import { formatMetric, METRIC_DEFINITIONS, type MetricKey, type PerformanceMetrics } from '../metrics/performance.ts';
+import type { BacktestResult, PortfolioSeries, Series } from './index.ts';
+
+/** The rows of the main table (issue 4): absolute metrics, then active against EW and the market. */
+const ABSOLUTE: MetricKey[] = ['cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'annualTurnover'];
+const ACTIVE: MetricKey[] = ['activeReturn', 'trackingError', 'informationRatio'];
+
+function fmt(m: PerformanceMetrics | null, key: MetricKey): string {
+  if (!m) return '—';
+  const def = METRIC_DEFINITIONS.find((d) => d.key === key)!;
+  return formatMetric(m[key] as number | string | null, def.format);
+}
+
+function label(key: MetricKey): string { return METRIC_DEFINITIONS.find((d) => d.key === key)!.label; }
+
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function allSeries(result: BacktestResult): PortfolioSeries[] {
+  return [...result.strategies, result.equalWeight, result.market];
+}
+
+export function metricsTable(result: BacktestResult): string {
+  const cols = allSeries(result);
+  const header = ['', ...cols.map((c) => c.label)];
+  const rows: string[][] = ABSOLUTE.map((k) => [label(k), ...cols.map((c) => fmt(c.metrics, k))]);
+  for (const [name, pick] of [['vs EW', (c: PortfolioSeries) => c.vsEqualWeight], ['vs market', (c: PortfolioSeries) => c.vsMarket]] as const) {
+    for (const k of ACTIVE) rows.push([`${label(k)} ${name}`, ...cols.map((c) => (c.key === 'equalWeight' && name === 'vs EW') || (c.key === 'market' && name === 'vs market') ? '—' : fmt(pick(c), k))]);
+  }
+  return textTable(header, rows);
+}
+
+export function factorTable(result: BacktestResult): string {
+  const kinds = result.strategies.map((s) => s.key as 'symmetric' | 'asymmetric');
+  const header = ['Factor', ...kinds.flatMap((k) => [`LS Sharpe (${k})`, `Switches/yr (${k})`])];
+  const rows = result.factors.map((f) => [f.ticker, ...kinds.flatMap((k) => {
+    const r = f.regimes[k];
+    return [formatMetric(r?.longShortMetrics.sharpe ?? null, 'ratio'), formatMetric(r?.regimeStats.switchesPerYear ?? null, 'ratio')];
+  })]);
+  return textTable(header, rows);
+}
+
+function csv(header: string[], rows: (string | number | null)[][]): string {
+  return [header.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n';
+}
+
+const at = (s: Series, i: number) => s[i] ?? null;
+
+/** series.csv (values and returns of every portfolio), weights_<key>.csv, regimes.csv. */
+export function resultToCsv(result: BacktestResult): { name: string; text: string }[] {
+  const cols = allSeries(result);
+  const files = [{
+    name: 'series.csv',
+    text: csv(['date', ...cols.flatMap((c) => [`${c.key}_value`, `${c.key}_return`])],
+      result.dates.map((d, i) => [d, ...cols.flatMap((c) => [at(c.values, i), at(c.returns, i)])])),
+  }];
+  for (const c of cols) {
+    if (!c.weights) continue;
+    files.push({ name: `weights_${c.key}.csv`, text: csv(['date', ...result.tickers], result.dates.map((d, i) => [d, ...c.weights![i]!])) });
+  }
+  const kinds = result.strategies.map((s) => s.key as 'symmetric' | 'asymmetric');
+  files.push({
+    name: 'regimes.csv',
+    text: csv(['date', ...result.factors.flatMap((f) => kinds.flatMap((k) => [`${f.ticker}_${k}_regime`, `${f.ticker}_${k}_expected_active`]))],
+      result.dates.map((d, i) => [d, ...result.factors.flatMap((f) => kinds.flatMap((k) => [at(f.regimes[k]!.labels, i), at(f.regimes[k]!.expectedActiveReturn, i)]))])),
+  });
+  return files;
+}

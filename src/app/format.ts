@@ -1,0 +1,132 @@
+// Numbers and dates formatted for people (issue 6, Look and feel). One locale for the whole app
+// (en-US digits: "1,234.5", "12.3%") so that what a browser test reads on screen is the same on
+// every machine; dates are written "18 Jul 2013", which no reader can take for day/month swapped.
+// Pure functions: no DOM, usable in components, workers and node tests.
+
+export const LOCALE = 'en-US';
+/** Shown for a value that is missing or not a finite number. */
+export const MISSING = '—';
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function nf(min: number, max: number, signed: boolean): Intl.NumberFormat {
+  const key = `${min}|${max}|${signed}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(LOCALE, {
+      minimumFractionDigits: min,
+      maximumFractionDigits: max,
+      signDisplay: signed ? 'exceptZero' : 'auto',
+      useGrouping: true,
+    });
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
+function finite(x: number | null | undefined): x is number {
+  return typeof x === 'number' && Number.isFinite(x);
+}
+
+/** Removes a lone minus from values that round to zero ("-0.0" reads as a sign error). */
+function noNegativeZero(s: string): string {
+  return /^[-−]0(?:[.,]0*)?%?$/.test(s) ? s.slice(1) : s;
+}
+
+export interface PercentOptions {
+  /** Fixed number of decimals; by default 1 from 10% up, 2 below (12.3%, 1.23%, 0.04%). */
+  digits?: number;
+  /** Show "+" on positive values (returns, changes). */
+  signed?: boolean;
+}
+
+/** A fraction as a percent: 0.1234 → "12.3%", 0.01234 → "1.23%", -0.5 → "-50.0%". */
+export function formatPercent(x: number | null | undefined, options: PercentOptions = {}): string {
+  if (!finite(x)) return MISSING;
+  const p = x * 100;
+  const digits = options.digits ?? (Math.abs(p) >= 9.995 ? 1 : 2);
+  return noNegativeZero(nf(digits, digits, options.signed ?? false).format(p)) + '%';
+}
+
+/** A plain number with thousands separators and a fixed number of decimals: 1234.5 → "1,234.50". */
+export function formatNumber(x: number | null | undefined, digits = 2, signed = false): string {
+  if (!finite(x)) return MISSING;
+  return noNegativeZero(nf(digits, digits, signed).format(x));
+}
+
+/** A count: 78123 → "78,123". */
+export function formatInteger(x: number | null | undefined): string {
+  if (!finite(x)) return MISSING;
+  return nf(0, 0, false).format(Math.round(x));
+}
+
+/** A ratio such as a Sharpe or information ratio: two decimals. */
+export function formatRatio(x: number | null | undefined): string {
+  return formatNumber(x, 2);
+}
+
+/** Does `iso` look like YYYY-MM-DD with a real month and day? */
+function parseIsoDate(iso: string): [number, number, number] | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  if (!m) return null;
+  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  return [y, mo, d];
+}
+
+/** An ISO trading date as "18 Jul 2013". Not routed through Date: no time zone can shift the day. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return MISSING;
+  const p = parseIsoDate(iso);
+  if (!p) return iso;
+  return `${p[2]} ${MONTHS[p[1] - 1]} ${p[0]}`;
+}
+
+/** "3 Jan 2005 – 31 Dec 2025". */
+export function formatDateRange(first: string | null | undefined, last: string | null | undefined): string {
+  return `${formatDate(first)} – ${formatDate(last)}`;
+}
+
+/** A moment (ms since epoch or an ISO timestamp) in the reader's own time zone: "22 Nov 2025, 14:03". */
+export function formatDateTime(t: number | string | Date): string {
+  const d = t instanceof Date ? t : new Date(t);
+  if (Number.isNaN(d.getTime())) return MISSING;
+  const hh = String(d.getHours()).padStart(2, '0');
+  const mm = String(d.getMinutes()).padStart(2, '0');
+  return `${d.getDate()} ${MONTHS[d.getMonth()]} ${d.getFullYear()}, ${hh}:${mm}`;
+}
+
+/** A size in bytes: 999 → "999 B", 1536 → "1.5 KB", 52_428_800 → "50.0 MB" (powers of 1024). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (!finite(bytes)) return MISSING;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = Math.abs(bytes);
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  const s = u === 0 ? formatInteger(v) : formatNumber(v, 1);
+  return `${bytes < 0 ? '-' : ''}${s} ${units[u]}`;
+}
+
+/** A duration: 850 → "850 ms", 12_345 → "12.3 s", 245_000 → "4 min 05 s", 3_720_000 → "1 h 02 min". */
+export function formatDuration(ms: number | null | undefined): string {
+  if (!finite(ms) || ms < 0) return MISSING;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${formatNumber(ms / 1000, 1)} s`;
+  const totalS = Math.round(ms / 1000);
+  if (totalS < 3600) return `${Math.floor(totalS / 60)} min ${String(totalS % 60).padStart(2, '0')} s`;
+  const totalMin = Math.round(totalS / 60);
+  return `${Math.floor(totalMin / 60)} h ${String(totalMin % 60).padStart(2, '0')} min`;
+}
+
+/** "1 file", "3 files". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatInteger(n)} ${n === 1 ? one : many}`;
+}
+
+/** A short list for labels: ["SPY","QUAL","MTUM","USMV"] → "SPY, QUAL, MTUM and 1 more". */
+export function formatList(items: readonly string[], max = 3): string {
+  if (items.length === 0) return MISSING;
+  if (items.length <= max) return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return `${items.slice(0, max).join(', ')} and ${formatInteger(items.length - max)} more`;
+}

@@ -1,0 +1,78 @@
+// Numbers and dates for people (src/app/format.ts). Expected strings written out by hand.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import {
+  formatPercent, formatNumber, formatInteger, formatRatio, formatDate, formatDateRange, formatDateTime,
+  formatBytes, formatDuration, formatList, plural, MISSING,
+} from '../../../src/app/format.ts';
+
+describe('format', () => {
+  it('percent: one decimal from 10% up, two below, sign on request, no negative zero', () => {
+    expect(formatPercent(0.1234)).toBe('12.3%');
+    expect(formatPercent(0.01234)).toBe('1.23%');
+    expect(formatPercent(0.0004)).toBe('0.04%');
+    expect(formatPercent(-0.5)).toBe('-50.0%');
+    expect(formatPercent(12.3456)).toBe('1,234.6%');
+    expect(formatPercent(0.0999)).toBe('9.99%');
+    expect(formatPercent(0.09999)).toBe('10.0%'); // rounds up into the one-decimal band, not "10.00%"
+    expect(formatPercent(0.05, { signed: true })).toBe('+5.00%');
+    expect(formatPercent(-0.00001)).toBe('0.00%');
+    expect(formatPercent(0.123456, { digits: 3 })).toBe('12.346%');
+    expect(formatPercent(NaN)).toBe(MISSING);
+    expect(formatPercent(undefined)).toBe(MISSING);
+    expect(formatPercent(Infinity)).toBe(MISSING);
+  });
+
+  it('numbers with thousands separators', () => {
+    expect(formatNumber(1234567.891)).toBe('1,234,567.89');
+    expect(formatNumber(-0.004)).toBe('0.00');
+    expect(formatNumber(0.5, 0)).toBe('1');
+    expect(formatNumber(2, 1, true)).toBe('+2.0');
+    expect(formatInteger(78123)).toBe('78,123');
+    expect(formatInteger(null)).toBe(MISSING);
+    expect(formatRatio(0.8549)).toBe('0.85');
+    expect(formatRatio(-1.2)).toBe('-1.20');
+  });
+
+  it('dates as "18 Jul 2013", never shifted by a time zone', () => {
+    expect(formatDate('2013-07-18')).toBe('18 Jul 2013');
+    expect(formatDate('2000-01-01')).toBe('1 Jan 2000');
+    expect(formatDate('1999-12-31T23:00:00Z')).toBe('31 Dec 1999');
+    expect(formatDate('not a date')).toBe('not a date');
+    expect(formatDate('')).toBe(MISSING);
+    expect(formatDateRange('2005-01-03', '2025-12-31')).toBe('3 Jan 2005 – 31 Dec 2025');
+    const local = new Date(2025, 10, 22, 9, 5);
+    expect(formatDateTime(local.getTime())).toBe('22 Nov 2025, 09:05');
+    expect(formatDateTime('garbage')).toBe(MISSING);
+  });
+
+  it('formats every valid ISO date into day, month name and year', () => {
+    fc.assert(fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), (d) => {
+      const iso = d.toISOString().slice(0, 10);
+      const [y, m, day] = iso.split('-').map(Number);
+      const s = formatDate(iso);
+      expect(s).toMatch(/^\d{1,2} [A-Z][a-z]{2} \d{4}$/);
+      expect(s.split(' ')[0]).toBe(String(day));
+      expect(s.split(' ')[2]).toBe(String(y));
+      expect(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'].indexOf(s.split(' ')[1])).toBe(m - 1);
+    }), { seed: 7 });
+  });
+
+  it('bytes, durations, lists', () => {
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(52_428_800)).toBe('50.0 MB');
+    expect(formatDuration(850)).toBe('850 ms');
+    expect(formatDuration(12_345)).toBe('12.3 s');
+    expect(formatDuration(245_000)).toBe('4 min 05 s');
+    expect(formatDuration(3_720_000)).toBe('1 h 02 min');
+    expect(formatDuration(-1)).toBe(MISSING);
+    expect(formatList(['SPY'])).toBe('SPY');
+    expect(formatList(['SPY', 'QUAL'])).toBe('SPY and QUAL');
+    expect(formatList(['SPY', 'QUAL', 'MTUM'])).toBe('SPY, QUAL and MTUM');
+    expect(formatList(['SPY', 'QUAL', 'MTUM', 'USMV', 'VLUE'])).toBe('SPY, QUAL, MTUM and 2 more');
+    expect(formatList([])).toBe(MISSING);
+    expect(plural(1, 'file')).toBe('1 file');
+    expect(plural(1200, 'row')).toBe('1,200 rows');
+  });
+});

@@ -8,10 +8,12 @@ import { CliError } from './args.ts';
 
 const COMMANDS: Record<string, string> = {
   import: 'Import price files and print the report and panel summary',
+  demo: 'Write the simulated demo data set as CSV files (+ manifest)',
   fit: 'Fit a jump model (jm | sjm | cjm) to a feature matrix',
   backtest: 'Run the walk-forward regime-aware backtest',
   metrics: 'Performance metrics table for any daily return series',
   tune: 'Hyperparameter search per factor (grid | random | tpe)',
+  report: 'Results tables for the README (default and 5-year minimum windows)',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

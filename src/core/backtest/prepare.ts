@@ -57,7 +57,13 @@ export function prepareBacktestData(panel: Panel, config: RunConfig): BacktestDa
     let a = lo; while (a < hi && !Number.isFinite(s.values[a]!)) a++;
     let b = hi; while (b > a && !Number.isFinite(s.values[b - 1]!)) b--;
     if (a > lo) { notes.push(`Range starts ${panel.dates[a]} because ${s.ticker} starts then.`); lo = a; }
-    if (b < hi) { notes.push(`Range ends ${panel.dates[b - 1]} because ${s.ticker} ends then${s.kind === 'level' ? ' (environment series are not carried forward past their last value)' : ''}.`); hi = b; }
+    if (s.lastObserved) {
+      // The importer carried this level past its last observation (method.md §1): stop there rather
+      // than feed the models stale values.
+      const end = lowerBound(panel.dates, `${s.lastObserved}~`);
+      if (end < b) b = end;
+    }
+    if (b < hi) { notes.push(`Range ends ${panel.dates[b - 1]} because ${s.ticker} ends then${s.kind === 'level' ? ' (an environment series is not carried forward past its last observation; set useEnvironment=false to use the later days on 14 features)' : ''}.`); hi = b; }
   }
   const T = hi - lo;
   if (T < 300) throw new BacktestDataError(`Only ${Math.max(T, 0)} common trading days between ${panel.dates[lo] ?? '?'} and ${panel.dates[hi - 1] ?? '?'}: the backtest needs years of history`);

@@ -13,6 +13,11 @@ export interface PanelSeries {
   kind: 'price' | 'level';
   /** values[i] belongs to dates[i]. Prices are > 0; levels may be any finite number. */
   values: Float64Array;
+  /**
+   * Levels only: the last date with a real observation, when the importer carried the last value
+   * forward past it to the panel's end (method.md §1). A run using this series stops there.
+   */
+  lastObserved?: string;
 }
 
 export interface Panel {

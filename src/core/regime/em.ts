@@ -1,7 +1,7 @@
 // The coordinate-descent (EM-like) loop of the jump models over a set of starts, and the state
 // sorting (method.md §3). Shared by the discrete model (JM), the continuous model (CJM) and the
 // inner fits of the sparse model (SJM).
-import { Workspace, eStepK2, eStepDiscrete, eStepCJM, mStepDiscrete, mStepCJM, markEmpty, sameClustering, minPlusPlan } from './kernels.ts';
+import { Workspace, eStepK2, eStepDiscrete, eStepCJM, mStepDiscrete, mStepCJM, markEmpty, sameClustering, minPlusPlan, buildPrefix } from './kernels.ts';
 import type { IterationInfo } from './types.ts';
 
 export interface EmProblem {
@@ -40,10 +40,11 @@ export interface EmOutcome {
 }
 
 /**
- * Sort criterion per state, lower = earlier (the reference's `sort_states_from_ret`): with a target,
- * −(mean target in state × weight of state) = −(cumulative target return); without one, −frequency.
- * NaN (an empty state's mean) sorts last. `weights[t*K+k]` are the per-row state weights (one-hot for
- * discrete labels, probabilities for the CJM), given through a callback to avoid materialising them.
+ * State order, best first (the reference's `sort_states_from_ret`): with a target, by decreasing
+ * cumulative target return, computed as the reference does, mean × weight of the state; without
+ * one, by decreasing frequency. `freq[k]` is the state's total weight (days, or summed
+ * probabilities for the CJM) and `retSum[k]` its weighted target sum. An empty state (mean NaN)
+ * sorts last; ties keep the lower index. Returns order[i] = old index of the state ranked i.
  */
 export function stateOrder(K: number, freq: Float64Array, retSum: Float64Array | null): Int32Array {
   const crit = new Float64Array(K);
@@ -85,6 +86,9 @@ export function runStarts(p: EmProblem, starts: Float64Array[], ws: Workspace): 
   const freq = new Float64Array(K), retSum = new Float64Array(K);
   const inv = new Int32Array(K);
   const plan = probVecs ? minPlusPlan(penalty, S) : null;
+  // X is fixed for the whole fit: its prefix sums serve every M-step
+  buildPrefix(X, T, D, ws.prefixHi, ws.prefixLo);
+  const permSums = new Float64Array(K * D), permCounts = new Float64Array(K), permCenters = new Float64Array(K * D);
 
   const eStep = (): number => {
     markEmpty(centers, K, D, ws.empty);
@@ -105,14 +109,13 @@ export function runStarts(p: EmProblem, starts: Float64Array[], ws: Workspace): 
     if (identity) return true;
     const lab = ws.labels, sums = ws.sums, counts = ws.counts;
     for (let t = 0; t < T; t++) lab[t] = inv[lab[t]!]!;
-    // permute the M-step accumulators the same way
-    const s2 = new Float64Array(K * D), c2 = new Float64Array(K);
+    // permute the M-step accumulators, and the centroids that produced this partition, the same way
     for (let k = 0; k < K; k++) {
       const j = inv[k]!;
-      c2[j] = counts[k]!;
-      for (let d = 0; d < D; d++) s2[j * D + d] = sums[k * D + d]!;
+      permCounts[j] = counts[k]!;
+      for (let d = 0; d < D; d++) { permSums[j * D + d] = sums[k * D + d]!; permCenters[j * D + d] = centers[k * D + d]!; }
     }
-    sums.set(s2); counts.set(c2);
+    sums.set(permSums); counts.set(permCounts); centers.set(permCenters);
     return false;
   };
 

@@ -18,6 +18,9 @@ export class Workspace {
   readonly bp2: Uint8Array;
   /** K = 2 loss matrix, T×2. */
   readonly loss2: Float64Array;
+  /** Compensated column prefix sums of the fitted X, (T+1)×D (see buildPrefix). */
+  readonly prefixHi: Float64Array;
+  readonly prefixLo: Float64Array;
   readonly V: Float64Array;
   readonly Vn: Float64Array;
   readonly rowLoss: Float64Array;
@@ -38,6 +41,8 @@ export class Workspace {
     this.bp = new Uint16Array(k2Only ? 0 : T * S);
     this.bp2 = new Uint8Array(K === 2 ? T : 0);
     this.loss2 = new Float64Array(K === 2 ? 2 * T : 0);
+    this.prefixHi = new Float64Array((T + 1) * D);
+    this.prefixLo = new Float64Array((T + 1) * D);
     this.V = new Float64Array(S);
     this.Vn = new Float64Array(S);
     this.rowLoss = new Float64Array(K);
@@ -116,16 +121,34 @@ export function eStepK2(X: Float64Array, T: number, D: number, C: Float64Array, 
   const val = s === 1 ? V1 : V0;
   for (let i = T - 1; i > 0; i--) { labels[i] = s; s = (bp[i]! >> s) & 1; }
   labels[0] = s;
-  accumulateStates(X, T, D, labels, ws.sums, ws.counts);
+  accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts);
   return val;
 }
 
 /**
- * M-step accumulators: per label, the sum of its rows and their count. Labels come in long spells,
- * so rows are summed spell by spell into locals (two interleaved partial sums) and each spell's
- * total is added to its label's sum. Deterministic; the summation order only moves the last bits.
+ * Compensated column prefix sums of X for the M-step: P(t) = Σ_{i<t} x_i held as hi + lo (TwoSum
+ * error-free transformation, Knuth / Ogita-Rump-Oishi), so that the sum of any block of rows is
+ * recovered to about one rounding of the result from four numbers. Built once per fitted matrix.
  */
-export function accumulateStates(X: Float64Array, T: number, D: number, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
+export function buildPrefix(X: Float64Array, T: number, D: number, hi: Float64Array, lo: Float64Array): void {
+  for (let d = 0; d < D; d++) { hi[d] = 0; lo[d] = 0; }
+  for (let t = 0; t < T; t++) {
+    const o = t * D, n = o + D;
+    for (let d = 0; d < D; d++) {
+      const a = hi[o + d]!, b = X[o + d]!;
+      const s = a + b, bb = s - a;
+      hi[n + d] = s;
+      lo[n + d] = lo[o + d]! + ((a - (s - bb)) + (b - bb));
+    }
+  }
+}
+
+/**
+ * M-step accumulators: per label, the sum of its rows and their count. Labels come in spells (runs
+ * of one label); each spell's sum comes from the compensated prefix sums in O(D), so the M-step
+ * costs O(spells × D) instead of O(T × D).
+ */
+export function accumulateStates(T: number, D: number, labels: Int32Array, hi: Float64Array, lo: Float64Array, sums: Float64Array, counts: Float64Array): void {
   sums.fill(0);
   counts.fill(0);
   let start = 0;
@@ -134,17 +157,13 @@ export function accumulateStates(X: Float64Array, T: number, D: number, labels: 
     let end = start + 1;
     while (end < T && labels[end] === s) end++;
     counts[s]! += end - start;
-    const so = s * D;
-    if (end - start < 16) {
-      // short spell: add its rows straight into the state's sums
-      for (let t = start, o = start * D; t < end; t++, o += D) for (let d = 0; d < D; d++) sums[so + d]! += X[o + d]!;
-    } else {
-      for (let d = 0; d < D; d++) {
-        let acc = 0, acc2 = 0, t = start;
-        for (; t + 1 < end; t += 2) { acc += X[t * D + d]!; acc2 += X[(t + 1) * D + d]!; }
-        if (t < end) acc += X[t * D + d]!;
-        sums[so + d]! += acc + acc2;
-      }
+    const so = s * D, e = end * D, b = start * D;
+    for (let d = 0; d < D; d++) {
+      // (hi_e + lo_e) − (hi_b + lo_b), with the hi difference split exactly by TwoSum
+      const x = hi[e + d]!, y = -hi[b + d]!;
+      const diff = x + y, yy = diff - x;
+      const err = (x - (diff - yy)) + (y - yy);
+      sums[so + d]! += diff + (err + (lo[e + d]! - lo[b + d]!));
     }
     start = end;
   }
@@ -181,7 +200,7 @@ export function eStepDiscrete(X: Float64Array, T: number, D: number, K: number, 
   const labels = ws.labels;
   for (let t = T - 1; t > 0; t--) { labels[t] = s; s = bp[t * K + s]!; }
   labels[0] = s;
-  accumulateStates(X, T, D, labels, ws.sums, ws.counts);
+  accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts);
   return val;
 }
 
@@ -211,10 +230,11 @@ export function minPlusPlan(P: Float64Array, S: number): MinPlusPlan {
  * E-step of the continuous jump model: the DP runs over S grid points p_s of the probability
  * simplex with loss(t, s) = Σ_k p_sk · ½‖x_t − c_k‖² and the S×S penalty. Labels are grid indices.
  *
- * The inner min_j (V[j] + P[j,q]) is pruned without changing its result: with
- * m = min_j (V[j] + P[j,j]), every j has V[j] + P[j,q] >= m + (P[j,q] − P[j,j]), so scanning j in
- * increasing P[j,q] − P[j,j] can stop once that bound exceeds the best value found (plus a 1e-9
- * relative margin that dwarfs rounding). Ties still go to the lowest j.
+ * Small grids (S <= 64, e.g. the 21 points of K = 2) scan min_j (V[j] + P[j,q]) in full. Larger
+ * grids prune it without changing its result: with m = min_j (V[j] + P[j,j]), every j has
+ * V[j] + P[j,q] >= m + (P[j,q] − P[j,j]), so scanning j in increasing P[j,q] − P[j,j] can stop once
+ * that bound exceeds the best value found (plus a 1e-9 relative margin that dwarfs rounding). Ties
+ * still go to the lowest j.
  */
 export function eStepCJM(X: Float64Array, T: number, D: number, K: number, C: Float64Array, S: number, probVecs: Float64Array, plan: MinPlusPlan, ws: Workspace): number {
   const bp = ws.bp, empty = ws.empty, L = ws.rowLoss;
@@ -262,7 +282,7 @@ export function eStepCJM(X: Float64Array, T: number, D: number, K: number, C: Fl
   const labels = ws.labels;
   for (let t = T - 1; t > 0; t--) { labels[t] = s; s = bp[t * S + s]!; }
   labels[0] = s;
-  accumulateStates(X, T, D, labels, ws.sums, ws.counts);
+  accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts);
   return val;
 }
 
@@ -352,6 +372,7 @@ export function smoothedLabels(X: Float64Array, T: number, D: number, K: number,
   const Xw = new Float64Array(T * D);
   for (let t = 0, o = 0; t < T; t++, o += D) for (let d = 0; d < D; d++) Xw[o + d] = X[o + d]! * fw[d]!;
   const ws = new Workspace(T, D, K, S);
+  buildPrefix(Xw, T, D, ws.prefixHi, ws.prefixLo);
   markEmpty(C, K, D, ws.empty);
   const val = probVecs ? eStepCJM(Xw, T, D, K, C, S, probVecs, minPlusPlan(P, S), ws) : eStepDiscrete(Xw, T, D, K, C, P, ws);
   out.set(ws.labels);

@@ -239,6 +239,41 @@ describe('E-step and model details', () => {
     }), { numRuns: 80 });
   });
 
+  it('the CJM E-step on a large grid (pruned scan) equals a full min-plus DP (fast-check)', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 3, max: 60 }), fc.double({ min: 0, max: 300, noNaN: true }), (seed, T, lam) => {
+      const rng = new Rng(seed);
+      const D = 3, K = 3;
+      const X = Float64Array.from({ length: T * D }, () => rng.normal());
+      const fitted = fitContinuousJumpModel(X, T, D, { k: K, jumpPenalty: lam, gridSize: 0.1, nInit: 1, seed, maxIter: 2 }).fitted;
+      expect(fitted.S).toBe(66); // > 64: the pruned path
+      const { S, penalty: P, probVecs, centers: C } = fitted;
+      // full DP, written out plainly
+      let V = new Float64Array(S);
+      const bp: Int32Array[] = [];
+      for (let t = 0; t < T; t++) {
+        const L = Array.from({ length: K }, (_, k) => { let s = 0; for (let d = 0; d < D; d++) { const a = X[t * D + d]! - C[k * D + d]!; s += a * a; } return Number.isNaN(s) ? 1e100 : 0.5 * s; }); // empty state: the reference's LARGE_FLOAT
+        const Vn = new Float64Array(S), b = new Int32Array(S);
+        for (let q = 0; q < S; q++) {
+          let lq = 0;
+          for (let k = 0; k < K; k++) lq += L[k]! * probVecs![q * K + k]!;
+          if (t === 0) { Vn[q] = lq; continue; }
+          let best = Infinity, arg = 0;
+          for (let j = 0; j < S; j++) { const v = V[j]! + P[j * S + q]!; if (v < best) { best = v; arg = j; } }
+          Vn[q] = lq + best; b[q] = arg;
+        }
+        bp.push(b); V = Vn;
+      }
+      let s = 0;
+      for (let q = 1; q < S; q++) if (V[q]! < V[s]!) s = q;
+      const path = new Int32Array(T);
+      for (let t = T - 1; t >= 0; t--) { path[t] = s; if (t > 0) s = bp[t]![s]!; }
+      const p = predict(X, T, D, fitted);
+      expect(p.objective).toBe(V[path[T - 1]!]!);
+      const want = Array.from(path, (q) => { let a = 0; for (let k = 1; k < K; k++) if (probVecs![q * K + k]! > probVecs![q * K + a]!) a = k; return a; });
+      expect(Array.from(p.labels)).toEqual(want);
+    }), { numRuns: 40 });
+  });
+
   it('the objective equals J recomputed from labels and centroids (fixtures: objective_recomputed)', () => {
     const sim = simulate(13, 900, 5, 2);
     const r = fitJumpModel(sim.X, sim.T, sim.D, { jumpPenalty: 25, ret: sim.ret });

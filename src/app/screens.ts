@@ -16,11 +16,11 @@ export interface ScreenDef {
 
 export const SCREENS: readonly ScreenDef[] = [
   { id: 'data', label: 'Data', summary: 'Bring in price files, check them, and keep them as data sets in this browser.', load: () => import('./data/DataScreen.svelte') },
-  { id: 'regimes', label: 'Regimes', summary: 'Bull and bear regimes of each factor’s active return, online and in-sample.' },
-  { id: 'backtest', label: 'Backtest', summary: 'Walk-forward backtest of the regime-aware allocation with a full tearsheet.' },
-  { id: 'tune', label: 'Tune', summary: 'Search the jump penalty and feature sparsity, with live progress.' },
-  { id: 'periods', label: 'Periods', summary: 'One run’s metrics over calendar years and custom windows, against EW and the market.' },
-  { id: 'method', label: 'Method', summary: 'The formulas and defaults, in plain words.' },
+  { id: 'regimes', label: 'Regimes', summary: 'Bull and bear regimes of each factor’s active return, online and in-sample.', load: () => import('./regimes/RegimesScreen.svelte') },
+  { id: 'backtest', label: 'Backtest', summary: 'Walk-forward backtest of the regime-aware allocation with a full tearsheet.', load: () => import('./backtest/BacktestScreen.svelte') },
+  { id: 'tune', label: 'Tune', summary: 'Search the jump penalty and feature sparsity, with live progress.', load: () => import('./tune/TuneScreen.svelte') },
+  { id: 'periods', label: 'Periods', summary: 'One run’s metrics over calendar years and custom windows, against EW and the market.', load: () => import('./periods/PeriodsScreen.svelte') },
+  { id: 'method', label: 'Method', summary: 'The formulas and defaults, in plain words.', load: () => import('./method/MethodScreen.svelte') },
 ];
 
 export function screenById(id: string): ScreenDef | undefined {

@@ -1,0 +1,218 @@
+// Sub-period metrics (issue 6, the Periods screen): one run's performance table (method.md §10)
+// over calendar years, "since" windows and custom windows, side by side for the strategies, the
+// equal-weight benchmark and the market. Pure: the Periods screen asks the backtest worker for it.
+//
+// Every window is cut from the run's evaluation window (method.md §6: returns from the first
+// refit + 2 on), so the "full" window reproduces the result's own metrics bit for bit: the same
+// computeMetrics call on the same days (see the unit test).
+import { computeMetrics, type PerformanceMetrics } from './performance.ts';
+import { dateWindow } from './series.ts';
+
+/** A sub-period. Dates are inclusive ISO dates; null = from the first / to the last day. */
+export interface PeriodWindow {
+  /** Stable id ("full", "y2019", "since-2022", "custom-2020-03-01-2020-12-31"). */
+  id: string;
+  label: string;
+  kind: 'full' | 'year' | 'since' | 'trailing' | 'custom';
+  from: string | null;
+  to: string | null;
+}
+
+/** One series of the run, on the evaluation window. */
+export interface PeriodSeriesInput {
+  key: string;
+  label: string;
+  /** Daily net returns, one per evaluation date, all finite. */
+  returns: Float64Array;
+  /** Daily turnover aligned with `returns` (enables annualTurnover). */
+  turnover?: Float64Array;
+}
+
+export interface PeriodInput {
+  /** Evaluation dates (ISO), ascending. */
+  dates: string[];
+  /** Annual risk-free rate (decimal) for Sharpe and Sortino (method.md §10). */
+  rf: number;
+  series: PeriodSeriesInput[];
+  /** Keys of the two benchmarks among `series`. */
+  equalWeightKey: string;
+  marketKey: string;
+}
+
+export interface PeriodSeriesMetrics {
+  key: string;
+  label: string;
+  metrics: PerformanceMetrics;
+  /** Active metrics against EW (null for EW itself). */
+  vsEqualWeight: PerformanceMetrics | null;
+  /** Active metrics against the market (null for the market itself). */
+  vsMarket: PerformanceMetrics | null;
+}
+
+export interface PeriodRow {
+  window: PeriodWindow;
+  /** Index range [start, end) in the input dates. */
+  start: number;
+  end: number;
+  days: number;
+  firstDate: string | null;
+  lastDate: string | null;
+  /** Fewer than MIN_PERIOD_DAYS days: shown greyed out (ratios on a few days mean little). */
+  short: boolean;
+  series: PeriodSeriesMetrics[];
+}
+
+export interface PeriodTable {
+  rows: PeriodRow[];
+  /** Windows that were skipped, with the reason (no days inside the run, from after to, …). */
+  skipped: { window: PeriodWindow; reason: string }[];
+}
+
+/** Below this many days a window's ratios are flagged as short (about one month of trading). */
+export const MIN_PERIOD_DAYS = 21;
+/** Most windows one table computes (the page may add custom ones; keep the work bounded). */
+export const MAX_PERIOD_WINDOWS = 200;
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+function isIso(s: unknown): s is string {
+  if (typeof s !== 'string' || !ISO.test(s)) return false;
+  const m = Number(s.slice(5, 7)), d = Number(s.slice(8, 10));
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/**
+ * The standard windows of a run (the earlier Python dashboard's): the full evaluation window,
+ * trailing 1/3/5/10 years to the last day, "since" windows from the start of 2008, 2020 and 2022
+ * (the GFC, COVID and the 2022 rate shock) when they lie inside the run, and every calendar year
+ * (oldest first). Windows that fall outside the run are left out.
+ */
+export function defaultPeriodWindows(dates: readonly string[]): PeriodWindow[] {
+  const out: PeriodWindow[] = [];
+  if (!dates.length) return out;
+  const first = dates[0]!, last = dates[dates.length - 1]!;
+  out.push({ id: 'full', label: `Full run (${first.slice(0, 4)}–${last.slice(0, 4)})`, kind: 'full', from: null, to: null });
+  const lastYear = Number(last.slice(0, 4));
+  for (const n of [1, 3, 5, 10]) {
+    // Trailing n years: the days after the same calendar day n years before the last day.
+    const from = dayAfter(`${String(lastYear - n).padStart(4, '0')}${last.slice(4)}`);
+    if (from <= first) continue; // would equal the full window (or more than the run has)
+    out.push({ id: `trailing-${n}y`, label: `Last ${n} year${n > 1 ? 's' : ''}`, kind: 'trailing', from, to: null });
+  }
+  for (const y of [2008, 2020, 2022]) {
+    const from = `${y}-01-01`;
+    if (from <= first || from > last) continue;
+    out.push({ id: `since-${y}`, label: `${y}–now`, kind: 'since', from, to: null });
+  }
+  const firstYear = Number(first.slice(0, 4));
+  for (let y = firstYear; y <= lastYear; y++) {
+    out.push({ id: `y${y}`, label: String(y), kind: 'year', from: `${y}-01-01`, to: `${y}-12-31` });
+  }
+  return out;
+}
+
+/** A custom window from the Periods screen's form (or null with the reason it is unusable). */
+export function customPeriodWindow(from: string | null, to: string | null): { window: PeriodWindow } | { error: string } {
+  const f = from === '' ? null : from, t = to === '' ? null : to;
+  if (f !== null && !isIso(f)) return { error: `The start "${String(f).slice(0, 20)}" is not a date YYYY-MM-DD.` };
+  if (t !== null && !isIso(t)) return { error: `The end "${String(t).slice(0, 20)}" is not a date YYYY-MM-DD.` };
+  if (f !== null && t !== null && f > t) return { error: `The start ${f} is after the end ${t}: swap them.` };
+  if (f === null && t === null) return { error: 'Give a start date, an end date or both.' };
+  const label = t === null ? `${f}–now` : f === null ? `start–${t}` : `${f} – ${t}`;
+  return { window: { id: `custom-${f ?? 'start'}-${t ?? 'end'}`, label, kind: t === null ? 'since' : 'custom', from: f, to: t } };
+}
+
+/** The ISO date after `iso` (29 Feb of a non-leap year counts as 1 Mar). */
+function dayAfter(iso: string): string {
+  const t = Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) + 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+function check(input: PeriodInput): void {
+  const n = input.dates.length;
+  for (const s of input.series) {
+    if (s.returns.length !== n) throw new RangeError(`periodTable: series ${s.key} has ${s.returns.length} returns but there are ${n} dates`);
+    if (s.turnover && s.turnover.length !== n) throw new RangeError(`periodTable: series ${s.key} has ${s.turnover.length} turnover values but there are ${n} dates`);
+  }
+  if (!input.series.some((s) => s.key === input.equalWeightKey)) throw new RangeError(`periodTable: no series "${input.equalWeightKey}" (the equal-weight benchmark)`);
+  if (!input.series.some((s) => s.key === input.marketKey)) throw new RangeError(`periodTable: no series "${input.marketKey}" (the market)`);
+}
+
+/**
+ * The performance table of every series over every window. Each window's metrics are
+ * computeMetrics on the window's days only (wealth restarts at 1 on its first day, so a window's
+ * max drawdown is the drawdown inside it), with the active metrics against EW and the market on
+ * the same days.
+ */
+export function periodTable(input: PeriodInput, windows: readonly PeriodWindow[]): PeriodTable {
+  check(input);
+  const ew = input.series.find((s) => s.key === input.equalWeightKey)!;
+  const mkt = input.series.find((s) => s.key === input.marketKey)!;
+  const rows: PeriodRow[] = [];
+  const skipped: PeriodTable['skipped'] = [];
+  const seen = new Set<string>();
+  for (const w of windows.slice(0, MAX_PERIOD_WINDOWS)) {
+    if (seen.has(w.id)) { skipped.push({ window: w, reason: 'the same window is already in the table' }); continue; }
+    seen.add(w.id);
+    if ((w.from !== null && !isIso(w.from)) || (w.to !== null && !isIso(w.to))) { skipped.push({ window: w, reason: 'its dates are not YYYY-MM-DD' }); continue; }
+    if (w.from !== null && w.to !== null && w.from > w.to) { skipped.push({ window: w, reason: `it starts (${w.from}) after it ends (${w.to})` }); continue; }
+    const { start, end } = dateWindow(input.dates, w.from, w.to);
+    const days = end - start;
+    if (days === 0) { skipped.push({ window: w, reason: `no day of the run's evaluation window (${input.dates[0] ?? '—'} to ${input.dates[input.dates.length - 1] ?? '—'}) falls inside it` }); continue; }
+    const dates = input.dates.slice(start, end);
+    const ewR = ew.returns.subarray(start, end), mR = mkt.returns.subarray(start, end);
+    const series = input.series.map((s): PeriodSeriesMetrics => {
+      const r = s.returns.subarray(start, end);
+      return {
+        key: s.key, label: s.label,
+        metrics: computeMetrics(r, { rf: input.rf, dates, turnover: s.turnover?.subarray(start, end) }),
+        vsEqualWeight: s.key === input.equalWeightKey ? null : computeMetrics(r, { rf: input.rf, benchmark: ewR, dates }),
+        vsMarket: s.key === input.marketKey ? null : computeMetrics(r, { rf: input.rf, benchmark: mR, dates }),
+      };
+    });
+    rows.push({ window: w, start, end, days, firstDate: dates[0] ?? null, lastDate: dates[days - 1] ?? null, short: days < MIN_PERIOD_DAYS, series });
+  }
+  for (const w of windows.slice(MAX_PERIOD_WINDOWS)) skipped.push({ window: w, reason: `more than ${MAX_PERIOD_WINDOWS} windows` });
+  return { rows, skipped };
+}
+
+/** The plain result parts periodTable needs (structural, so core/metrics does not import core/backtest). */
+export interface PeriodSourceSeries {
+  key: string;
+  label: string;
+  returns: readonly (number | null)[];
+  turnover: readonly (number | null)[];
+}
+export interface PeriodSource {
+  dates: readonly string[];
+  evalStartIndex: number;
+  config: { riskFreeRate: number };
+  strategies: readonly PeriodSourceSeries[];
+  equalWeight: PeriodSourceSeries;
+  market: PeriodSourceSeries;
+}
+
+/**
+ * The evaluation window of a backtest result as typed arrays (the input of periodTable). A
+ * missing return inside the window is an error naming the day, as in computeMetrics (never filled).
+ */
+export function periodInputFromResult(result: PeriodSource): PeriodInput {
+  const e = result.evalStartIndex;
+  const dates = result.dates.slice(e);
+  const arr = (s: PeriodSourceSeries, what: 'returns' | 'turnover'): Float64Array => {
+    const src = s[what];
+    const out = new Float64Array(dates.length);
+    for (let i = 0; i < dates.length; i++) {
+      const v = src[e + i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new RangeError(`periodInputFromResult: ${s.key} ${what} on ${dates[i]} is missing; the result is incomplete`);
+      }
+      out[i] = v;
+    }
+    return out;
+  };
+  const series = [...result.strategies, result.equalWeight, result.market].map((s): PeriodSeriesInput => ({
+    key: s.key, label: s.label, returns: arr(s, 'returns'), turnover: arr(s, 'turnover'),
+  }));
+  return { dates, rf: result.config.riskFreeRate, series, equalWeightKey: result.equalWeight.key, marketKey: result.market.key };
+}

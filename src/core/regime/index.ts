@@ -4,6 +4,7 @@ export { fitSparseJumpModel, solveLasso, betweenClusterSS } from './sparse.ts';
 export { onlineLabels, onlineProba, predictLabels, predict } from './inference.ts';
 export { regimeStats } from './stats.ts';
 export { kmeansppRows } from './kmeanspp.ts';
+export { setPathReplay, pathReplayCount } from './em.ts';
 export type {
   BaseJumpOptions, JumpModelOptions, ContinuousJumpModelOptions, SparseJumpModelOptions,
   FittedModel, JumpModelResult, SparseJumpModelResult, RegimeStats, IterationInfo,

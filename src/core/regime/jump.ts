@@ -3,7 +3,7 @@
 import { Rng } from '../random.ts';
 import { Workspace } from './kernels.ts';
 import { runStarts, stateOrder, regimeFreqRet, type EmProblem } from './em.ts';
-import { kmeansppRows, kmeansppWorkspace } from './kmeanspp.ts';
+import { kmeansppRows, kmeansppWorkspace, prepareKmeanspp } from './kmeanspp.ts';
 import type { ContinuousJumpModelOptions, FittedModel, IterationInfo, JumpModelOptions, JumpModelResult } from './types.ts';
 
 /** Λ = λ(1 − I), K×K flat. */
@@ -176,6 +176,7 @@ export function fitWeighted(spec: WeightedFitSpec): JumpModelResult {
   } else {
     const rng = new Rng(spec.seed);
     const kw = kmeansppWorkspace(T);
+    prepareKmeanspp(Xw, T, D, kw);
     for (let i = 0; i < spec.nInit; i++) startRows.push(kmeansppRows(Xw, T, D, K, rng, kw));
   }
   const starts = startRows.map((r) => rowsToCenters(Xw, D, K, r, T, who));

@@ -21,6 +21,13 @@ export class Workspace {
   /** Compensated column prefix sums of the fitted X, (T+1)×D (see buildPrefix). */
   readonly prefixHi: Float64Array;
   readonly prefixLo: Float64Array;
+  /** ½Σ_t‖x_t‖² of the fitted X (set by buildPrefix), for the K = 2 objective. */
+  halfSqSum = 0;
+  /** The last E-step's labels as runs [start, label, start, label, …] (discrete fits), nRuns entries. */
+  readonly runs: Int32Array;
+  nRuns = 0;
+  /** K = 2: c0 − c1. */
+  readonly diff: Float64Array;
   readonly V: Float64Array;
   readonly Vn: Float64Array;
   readonly rowLoss: Float64Array;
@@ -43,6 +50,8 @@ export class Workspace {
     this.loss2 = new Float64Array(K === 2 ? 2 * T : 0);
     this.prefixHi = new Float64Array((T + 1) * D);
     this.prefixLo = new Float64Array((T + 1) * D);
+    this.diff = new Float64Array(D);
+    this.runs = new Int32Array(2 * T);
     this.V = new Float64Array(S);
     this.Vn = new Float64Array(S);
     this.rowLoss = new Float64Array(K);
@@ -97,8 +106,71 @@ function lossK2(X: Float64Array, T: number, D: number, C: Float64Array, L: Float
 /**
  * E-step for K = 2 with a zero-diagonal penalty (Λ01 = cost of entering state 1 from 0, Λ10 = of
  * entering 0 from 1). Writes labels into ws.labels and the M-step sums; returns the optimal objective.
+ *
+ * The DP runs on differences: with L_k(t) = ½‖x_t − c_k‖², only δ_t = L1 − L0 = x_t·(c0 − c1) +
+ * ½(‖c1‖² − ‖c0‖²) and Δ_t = V1 − V0 decide a transition:
+ *   into 0 from 1 iff V1 + Λ10 < V0 ⟺ Δ + Λ10 < 0;   into 1 from 1 iff V1 < V0 + Λ01 ⟺ Δ < Λ01,
+ * and V0 itself is Σ_t L0(t) plus the accumulated min(0, Δ + Λ10). So a row costs one dot product
+ * instead of two squared distances, and the compared quantities stay O(λ) in size instead of growing
+ * with T (the reference compares values of the size of the whole objective). Σ_t L0(t) comes from
+ * ½Σ‖x_t‖² (ws.halfSqSum, per fit) and the column sums (the prefix sums' last row). Empty states
+ * (+inf loss) go through the direct form.
  */
 export function eStepK2(X: Float64Array, T: number, D: number, C: Float64Array, l01: number, l10: number, ws: Workspace): number {
+  if (ws.empty[0] === 1 || ws.empty[1] === 1) return eStepK2Direct(X, T, D, C, l01, l10, ws);
+  const bp = ws.bp2, delta = ws.loss2, v = ws.diff;
+  let n0 = 0, n1 = 0;
+  for (let d = 0; d < D; d++) {
+    const c0 = C[d]!, c1 = C[D + d]!;
+    v[d] = c0 - c1; n0 += c0 * c0; n1 += c1 * c1;
+  }
+  const b = 0.5 * (n1 - n0);
+  // δ_t for every row, four rows per pass (independent sums side by side)
+  let t = 0;
+  for (; t + 3 < T; t += 4) {
+    const o = t * D, o1 = o + D, o2 = o1 + D, o3 = o2 + D;
+    let a = 0, e = 0, f = 0, g = 0;
+    for (let d = 0; d < D; d++) {
+      const q = v[d]!;
+      a += X[o + d]! * q; e += X[o1 + d]! * q; f += X[o2 + d]! * q; g += X[o3 + d]! * q;
+    }
+    delta[t] = a + b; delta[t + 1] = e + b; delta[t + 2] = f + b; delta[t + 3] = g + b;
+  }
+  for (; t < T; t++) {
+    const o = t * D;
+    let a = 0;
+    for (let d = 0; d < D; d++) a += X[o + d]! * v[d]!;
+    delta[t] = a + b;
+  }
+  let dV = delta[0]!, U = 0;
+  bp[0] = 0;
+  for (let i = 1; i < T; i++) {
+    // into 0: min(V0, V1 + Λ10) = V0 + min(0, Δ + Λ10); into 1: min(V0 + Λ01, V1) = V0 + min(Λ01, Δ)
+    const a1 = dV + l10;
+    let code = 0, m0 = 0, m1 = l01;
+    if (a1 < 0) { m0 = a1; code = 1; }
+    if (dV < l01) { m1 = dV; code |= 2; }
+    U += m0;
+    dV = delta[i]! + m1 - m0;
+    bp[i] = code;
+  }
+  // Σ_t L0(t) = ½Σ‖x_t‖² − (Σ_t x_t)·c0 + (T/2)‖c0‖²
+  const hi = ws.prefixHi, lo = ws.prefixLo, last = T * D;
+  let sc = 0;
+  for (let d = 0; d < D; d++) sc += (hi[last + d]! + lo[last + d]!) * C[d]!;
+  const V0 = ws.halfSqSum - sc + 0.5 * T * n0 + U;
+  // backtrack from argmin V[T-1] (ties -> 0)
+  const labels = ws.labels;
+  let s = dV < 0 ? 1 : 0;
+  const val = s === 1 ? V0 + dV : V0;
+  for (let i = T - 1; i > 0; i--) { labels[i] = s; s = (bp[i]! >> s) & 1; }
+  labels[0] = s;
+  ws.nRuns = accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts, ws.runs);
+  return val;
+}
+
+/** The K = 2 E-step on the full loss matrix (used when a state is empty: its loss is +inf). */
+function eStepK2Direct(X: Float64Array, T: number, D: number, C: Float64Array, l01: number, l10: number, ws: Workspace): number {
   const bp = ws.bp2, L = ws.loss2;
   lossK2(X, T, D, C, L);
   if (ws.empty[0] === 1) for (let t = 0; t < T; t++) L[2 * t] = Infinity;
@@ -121,8 +193,16 @@ export function eStepK2(X: Float64Array, T: number, D: number, C: Float64Array, 
   const val = s === 1 ? V1 : V0;
   for (let i = T - 1; i > 0; i--) { labels[i] = s; s = (bp[i]! >> s) & 1; }
   labels[0] = s;
-  accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts);
+  ws.nRuns = accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts, ws.runs);
   return val;
+}
+
+/** Per-fit precomputation over the fitted X: the compensated prefix sums and ½Σ‖x_t‖². */
+export function prepareFit(X: Float64Array, T: number, D: number, ws: Workspace): void {
+  buildPrefix(X, T, D, ws.prefixHi, ws.prefixLo);
+  let s = 0;
+  for (let i = 0, n = T * D; i < n; i++) s += X[i]! * X[i]!;
+  ws.halfSqSum = 0.5 * s;
 }
 
 /**
@@ -148,14 +228,16 @@ export function buildPrefix(X: Float64Array, T: number, D: number, hi: Float64Ar
  * of one label); each spell's sum comes from the compensated prefix sums in O(D), so the M-step
  * costs O(spells × D) instead of O(T × D).
  */
-export function accumulateStates(T: number, D: number, labels: Int32Array, hi: Float64Array, lo: Float64Array, sums: Float64Array, counts: Float64Array): void {
+export function accumulateStates(T: number, D: number, labels: Int32Array, hi: Float64Array, lo: Float64Array, sums: Float64Array, counts: Float64Array, runs?: Int32Array): number {
   sums.fill(0);
   counts.fill(0);
-  let start = 0;
+  let start = 0, r = 0;
   while (start < T) {
     const s = labels[start]!;
     let end = start + 1;
     while (end < T && labels[end] === s) end++;
+    if (runs) { runs[r] = start; runs[r + 1] = s; }
+    r += 2;
     counts[s]! += end - start;
     const so = s * D, e = end * D, b = start * D;
     for (let d = 0; d < D; d++) {
@@ -167,6 +249,7 @@ export function accumulateStates(T: number, D: number, labels: Int32Array, hi: F
     }
     start = end;
   }
+  return r;
 }
 
 /** E-step for any K with a K×K penalty matrix (discrete states). Same outputs as eStepK2. */
@@ -200,7 +283,7 @@ export function eStepDiscrete(X: Float64Array, T: number, D: number, K: number, 
   const labels = ws.labels;
   for (let t = T - 1; t > 0; t--) { labels[t] = s; s = bp[t * K + s]!; }
   labels[0] = s;
-  accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts);
+  ws.nRuns = accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts, ws.runs);
   return val;
 }
 
@@ -282,7 +365,7 @@ export function eStepCJM(X: Float64Array, T: number, D: number, K: number, C: Fl
   const labels = ws.labels;
   for (let t = T - 1; t > 0; t--) { labels[t] = s; s = bp[t * S + s]!; }
   labels[0] = s;
-  accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts);
+  ws.nRuns = accumulateStates(T, D, labels, ws.prefixHi, ws.prefixLo, ws.sums, ws.counts, ws.runs);
   return val;
 }
 
@@ -372,7 +455,7 @@ export function smoothedLabels(X: Float64Array, T: number, D: number, K: number,
   const Xw = new Float64Array(T * D);
   for (let t = 0, o = 0; t < T; t++, o += D) for (let d = 0; d < D; d++) Xw[o + d] = X[o + d]! * fw[d]!;
   const ws = new Workspace(T, D, K, S);
-  buildPrefix(Xw, T, D, ws.prefixHi, ws.prefixLo);
+  prepareFit(Xw, T, D, ws);
   markEmpty(C, K, D, ws.empty);
   const val = probVecs ? eStepCJM(Xw, T, D, K, C, S, probVecs, minPlusPlan(P, S), ws) : eStepDiscrete(Xw, T, D, K, C, P, ws);
   out.set(ws.labels);

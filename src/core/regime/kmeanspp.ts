@@ -10,49 +10,67 @@ export interface KmeansppWorkspace {
   trial: Float64Array;
   best: Float64Array;
   cum: Float64Array;
+  /** ‖x_t‖² of the rows of the X being seeded (see prepareKmeanspp). */
+  norms: Float64Array;
 }
 
 export function kmeansppWorkspace(T: number): KmeansppWorkspace {
-  return { closest: new Float64Array(T), trial: new Float64Array(T), best: new Float64Array(T), cum: new Float64Array(T) };
+  return { closest: new Float64Array(T), trial: new Float64Array(T), best: new Float64Array(T), cum: new Float64Array(T), norms: new Float64Array(T) };
 }
 
-/** Squared distance of every row of X to row `r`, into `out` (four rows per pass, each summed over d in order). */
-function distToRow(X: Float64Array, T: number, D: number, r: number, out: Float64Array): void {
-  const base = r * D;
+/** Row norms of X into the workspace: call once per X before drawing starts from it. */
+export function prepareKmeanspp(X: Float64Array, T: number, D: number, ws: KmeansppWorkspace): void {
+  const n = ws.norms;
+  for (let t = 0, o = 0; t < T; t++, o += D) {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += X[o + d]! * X[o + d]!;
+    n[t] = s;
+  }
+}
+
+/**
+ * Squared distance of every row of X to row `r`, into `out`, as scikit-learn's
+ * `_euclidean_distances(x_r, X, squared=True)` computes it: max(−2·x_r·x_t + ‖x_r‖² + ‖x_t‖², 0)
+ * with the row norms precomputed (one dot product per row; four rows per pass).
+ */
+function distToRow(X: Float64Array, T: number, D: number, r: number, norms: Float64Array, out: Float64Array): void {
+  const base = r * D, nr = norms[r]!;
   let t = 0;
   for (; t + 3 < T; t += 4) {
     const o = t * D, o1 = o + D, o2 = o1 + D, o3 = o2 + D;
     let a = 0, b = 0, c = 0, e = 0;
     for (let d = 0; d < D; d++) {
       const k = X[base + d]!;
-      let q = X[o + d]! - k; a += q * q;
-      q = X[o1 + d]! - k; b += q * q;
-      q = X[o2 + d]! - k; c += q * q;
-      q = X[o3 + d]! - k; e += q * q;
+      a += X[o + d]! * k; b += X[o1 + d]! * k; c += X[o2 + d]! * k; e += X[o3 + d]! * k;
     }
-    out[t] = a; out[t + 1] = b; out[t + 2] = c; out[t + 3] = e;
+    const v0 = -2 * a + nr + norms[t]!, v1 = -2 * b + nr + norms[t + 1]!, v2 = -2 * c + nr + norms[t + 2]!, v3 = -2 * e + nr + norms[t + 3]!;
+    out[t] = v0 > 0 ? v0 : 0; out[t + 1] = v1 > 0 ? v1 : 0; out[t + 2] = v2 > 0 ? v2 : 0; out[t + 3] = v3 > 0 ? v3 : 0;
   }
   for (; t < T; t++) {
     const o = t * D;
-    let s = 0;
-    for (let d = 0; d < D; d++) { const q = X[o + d]! - X[base + d]!; s += q * q; }
-    out[t] = s;
+    let a = 0;
+    for (let d = 0; d < D; d++) a += X[o + d]! * X[base + d]!;
+    const v = -2 * a + nr + norms[t]!;
+    out[t] = v > 0 ? v : 0;
   }
 }
 
 /**
  * Pick K row indices of X (T×D, row-major) as initial centroids. Consumes draws from `rng` exactly as
  * scikit-learn does: one `choice` for the first centre, then `nLocal` uniforms per further centre.
+ * A workspace passed in must have been prepared for this X (prepareKmeanspp).
  */
 export function kmeansppRows(X: Float64Array, T: number, D: number, K: number, rng: Rng, ws?: KmeansppWorkspace): number[] {
-  const w = ws ?? kmeansppWorkspace(T);
+  let w = ws;
+  if (!w) { w = kmeansppWorkspace(T); prepareKmeanspp(X, T, D, w); }
+  const norms = w.norms;
   const nLocal = 2 + Math.floor(Math.log(K));
   const rows: number[] = [];
   const first = rng.choiceUniform(T);
   rows.push(first);
   let closest = w.closest, trial = w.trial, best = w.best;
   const cum = w.cum;
-  distToRow(X, T, D, first, closest);
+  distToRow(X, T, D, first, norms, closest);
   let pot = 0;
   for (let t = 0; t < T; t++) pot += closest[t]!;
   for (let c = 1; c < K; c++) {
@@ -66,7 +84,7 @@ export function kmeansppRows(X: Float64Array, T: number, D: number, K: number, r
       let lo = 0, hi = T;
       while (lo < hi) { const mid = (lo + hi) >>> 1; if (cum[mid]! < target) lo = mid + 1; else hi = mid; }
       const cand = lo > T - 1 ? T - 1 : lo;
-      distToRow(X, T, D, cand, trial);
+      distToRow(X, T, D, cand, norms, trial);
       let p = 0;
       for (let t = 0; t < T; t++) {
         const v = trial[t]! < closest[t]! ? trial[t]! : closest[t]!;

@@ -2,8 +2,8 @@
 // library `jumpmodels` 0.1.1): alternate a jump model on X·diag(√w) with a lasso-type update of the
 // feature weights w from the between-cluster sums of squares.
 import { Workspace } from './kernels.ts';
-import { checkX, fitWeighted, isExchangeable, normalizePenaltyMatrix, scalarPenaltyMatrix, weightColumns } from './jump.ts';
-import type { SparseJumpModelOptions, SparseJumpModelResult } from './types.ts';
+import { checkX, fitWeighted, isExchangeable, normalizePenaltyMatrix, scalarPenaltyMatrix } from './jump.ts';
+import type { JumpModelResult, SparseJumpModelOptions, SparseJumpModelResult } from './types.ts';
 
 function l2(x: Float64Array): number {
   let s = 0;
@@ -86,6 +86,27 @@ export function betweenClusterSS(X: Float64Array, T: number, D: number, K: numbe
 }
 
 /**
+ * A fit on the active columns, written back in all D columns: inactive columns of a centroid are 0
+ * (the mean of a zero column), or NaN in an empty state's row, exactly as a fit on all columns
+ * gives them.
+ */
+function expandColumns(r: JumpModelResult, active: number[], D: number, fw: Float64Array): JumpModelResult {
+  const { K } = r, Dc = active.length;
+  const expand = (c: Float64Array): Float64Array => {
+    const out = new Float64Array(K * D);
+    for (let k = 0; k < K; k++) {
+      let empty = false;
+      for (let j = 0; j < Dc; j++) if (Number.isNaN(c[k * Dc + j]!)) empty = true;
+      if (empty) out.fill(NaN, k * D, k * D + D);
+      for (let j = 0; j < Dc; j++) out[k * D + active[j]!] = c[k * Dc + j]!;
+    }
+    return out;
+  };
+  const centers = expand(r.centers);
+  return { ...r, D, centers, fitted: { ...r.fitted, D, centers: Float64Array.from(centers), featureWeights: Float64Array.from(fw) } };
+}
+
+/**
  * Sparse jump model (method.md §4). Feature weights w >= 0, ‖w‖₂ <= 1, ‖w‖₁ <= κ = √maxFeatures;
  * the inner jump model runs on X·diag(√w) with penalty Λ/√D, warm-started from the previous
  * centroids (times the new √w) from the second inner fit on. Each inner fit draws its k-means++
@@ -148,24 +169,30 @@ export function fitSparseJumpModel(X: Float64Array, T: number, D: number, opts: 
     nOuter++;
     wOld = w;
     const fw = w.map(Math.sqrt);
-    const Xw = weightColumns(X, T, D, fw);
+    // Features with w_j = 0 add exactly 0 to every distance, sum and dot product, so the inner fit
+    // runs on the active columns only (bit-identical, and much cheaper when κ² is small).
+    const active: number[] = [];
+    for (let d = 0; d < D; d++) if (fw[d]! > 0) active.push(d);
+    const Dc = active.length;
+    const fwc = Float64Array.from(active, (d) => fw[d]!);
+    const Xw = new Float64Array(T * Dc);
+    for (let t = 0; t < T; t++) for (let j = 0; j < Dc; j++) Xw[t * Dc + j] = X[t * D + active[j]!]! * fwc[j]!;
     let warm: Float64Array | undefined;
-    if (centersUnweighted) {
-      warm = new Float64Array(K * D);
-      for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) warm[k * D + d] = centersUnweighted[k * D + d]! * fw[d]!;
-    } else if (opts.warmStart) {
-      warm = new Float64Array(K * D);
-      for (let k = 0; k < K; k++) for (let d = 0; d < D; d++) warm[k * D + d] = opts.warmStart[k * D + d]! * fw[d]!;
+    const from = centersUnweighted ?? opts.warmStart;
+    if (from) {
+      warm = new Float64Array(K * Dc);
+      for (let k = 0; k < K; k++) for (let j = 0; j < Dc; j++) warm[k * Dc + j] = from[k * D + active[j]!]! * fwc[j]!;
     }
     wPath.push(Float64Array.from(w));
     const fitIndex = nOuter - 1;
     last = fitWeighted({
-      kind: 'sjm', Xw, T, D, K, S: K, probVecs: null, penalty: inner, resortEachStep: resort,
-      jumpPenaltyEffective: innerEff, featureWeights: fw, ret: opts.ret ?? null, nInit, seed,
+      kind: 'sjm', Xw, T, D: Dc, K, S: K, probVecs: null, penalty: inner, resortEachStep: resort,
+      jumpPenaltyEffective: innerEff, featureWeights: fwc, ret: opts.ret ?? null, nInit, seed,
       maxIter: opts.maxIter ?? 1000, tol: opts.tol ?? 1e-8,
       initRows: opts.initRows && fitIndex < opts.initRows.length ? opts.initRows[fitIndex] : undefined,
       warmStart: warm, fitIndex, onIteration: opts.onIteration, w: wPath[wPath.length - 1]!, ws,
     });
+    if (Dc < D) last = expandColumns(last, active, D, fw);
     fwLast = fw;
     innerObjectives.push(last.objective);
     const { bcss, centers } = betweenClusterSS(X, T, D, K, last.labels);

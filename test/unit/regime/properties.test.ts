@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   fitJumpModel, fitContinuousJumpModel, fitSparseJumpModel, onlineLabels, predict, solveLasso,
-  asymmetricPenaltyMatrix, scalarPenaltyMatrix, type FittedModel, type JumpModelResult,
+  asymmetricPenaltyMatrix, scalarPenaltyMatrix, setPathReplay, pathReplayCount, type FittedModel, type JumpModelResult,
 } from '../../../src/core/regime/index.ts';
 import { Rng } from '../../../src/core/random.ts';
 import { haveFixtures, loadDataset } from './fixtures.ts';
@@ -336,5 +336,35 @@ describe('E-step and model details', () => {
     expect(() => fitJumpModel(bad, sim.T, sim.D, {})).toThrow(/row 3, column 2/);
     expect(() => fitJumpModel(sim.X, sim.T, sim.D, { initRows: [[0, 99]] })).toThrow(/outside/);
     expect(() => onlineLabels(sim.X, sim.T, 2, fitJumpModel(sim.X, sim.T, sim.D, {}).fitted)).toThrow(/fitted on 3/);
+  });
+});
+
+describe('replaying a path that an earlier start already computed (em.ts Visit)', () => {
+  // Starts that reach a partition an earlier start went through replay its recorded steps. The
+  // outcome must be bit-identical to running every start out: same labels, centroids, objective,
+  // per-start objectives, chosen start and iteration count.
+  const same = (a: JumpModelResult, b: JumpModelResult) => {
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+    expect(Array.from(a.centers)).toEqual(Array.from(b.centers));
+    expect(a.objective).toBe(b.objective);
+    expect(Array.from(a.startObjectives)).toEqual(Array.from(b.startObjectives));
+    expect([a.bestStart, a.nIter]).toEqual([b.bestStart, b.nIter]);
+  };
+  const both = (fit: () => JumpModelResult) => {
+    setPathReplay(false);
+    try { return { off: fit(), on: (setPathReplay(true), fit()) }; } finally { setPathReplay(true); }
+  };
+  it('gives the same fit as running every start out (JM, SJM, symmetric and asymmetric, K = 2 and 3)', () => {
+    const before = pathReplayCount();
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1e6 }), fc.constantFrom(2, 3), fc.double({ min: 0, max: 40, noNaN: true }), fc.boolean(), (seed, K, lam, asym) => {
+      const { X, T, D, ret } = simulate(seed, 300, 5, K, { sep: 0.8 });
+      const pen = asym && K === 2 ? { penaltyMatrix: asymmetricPenaltyMatrix(lam, lam / 2 + 1) } : { jumpPenalty: lam };
+      const jm = both(() => fitJumpModel(X, T, D, { k: K, ...pen, ret, nInit: 10, seed }));
+      same(jm.on, jm.off);
+      const sjm = both(() => fitSparseJumpModel(X, T, D, { k: K, ...pen, maxFeatures: 2, ret, nInit: 10, seed }));
+      same(sjm.on, sjm.off);
+      expect(Array.from((sjm.on as { w: Float64Array }).w)).toEqual(Array.from((sjm.off as { w: Float64Array }).w));
+    }), { numRuns: 40 });
+    expect(pathReplayCount() - before).toBeGreaterThan(100); // the replay did happen
   });
 });

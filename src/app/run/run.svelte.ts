@@ -13,6 +13,7 @@
 //
 // The page never computes finance: the backtest runs in workers/backtest.worker.ts, which stores
 // the finished result (storage/runs.ts) so a reload shows it again without a minute of work.
+import { loadChartJs } from '../charts/load.ts';
 import { createContext } from 'svelte';
 import { defaultConfig, serializeConfig, validateConfig, type ConfigResult, type RunConfig } from '../../core/config.ts';
 import type { BacktestResult } from '../../core/backtest/index.ts';
@@ -225,11 +226,15 @@ export class RunState {
     }
     if (!this.app.selected?.simulated) return;
     // Let the first screen finish drawing before the worker takes a core (on a two-core laptop
-    // the page would otherwise render in slow, long tasks).
-    await new Promise<void>((resolve) => {
-      if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1500 });
-      else setTimeout(resolve, 300);
-    });
+    // the page would otherwise render in slow, long tasks): chart.js loaded and the first chart
+    // built (its first draw is the page's longest task), then two idle periods.
+    await Promise.race([loadChartJs().catch(() => undefined), new Promise((r) => setTimeout(r, 4000))]);
+    for (let i = 0; i < 2; i++) {
+      await new Promise<void>((resolve) => {
+        if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 1500 });
+        else setTimeout(resolve, 300);
+      });
+    }
     if (this.status === 'idle' && !this.link) await this.run();
   }
 

@@ -350,7 +350,7 @@ describe('replaying a path that an earlier start already computed (em.ts Visit)'
     expect(Array.from(a.startObjectives)).toEqual(Array.from(b.startObjectives));
     expect([a.bestStart, a.nIter]).toEqual([b.bestStart, b.nIter]);
   };
-  const both = (fit: () => JumpModelResult) => {
+  const both = <R extends JumpModelResult>(fit: () => R): { off: R; on: R } => {
     setPathReplay(false);
     try { return { off: fit(), on: (setPathReplay(true), fit()) }; } finally { setPathReplay(true); }
   };
@@ -363,7 +363,7 @@ describe('replaying a path that an earlier start already computed (em.ts Visit)'
       same(jm.on, jm.off);
       const sjm = both(() => fitSparseJumpModel(X, T, D, { k: K, ...pen, maxFeatures: 2, ret, nInit: 10, seed }));
       same(sjm.on, sjm.off);
-      expect(Array.from((sjm.on as { w: Float64Array }).w)).toEqual(Array.from((sjm.off as { w: Float64Array }).w));
+      expect(Array.from(sjm.on.w)).toEqual(Array.from(sjm.off.w));
     }), { numRuns: 40 });
     expect(pathReplayCount() - before).toBeGreaterThan(100); // the replay did happen
   });

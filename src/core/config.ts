@@ -2,7 +2,7 @@
 // one versioned, validated, plain-JSON object used by the UI form, the share link, the CLI
 // (`--config run.json`, `--set key=value`) and storage. Defaults are the method's (method.md
 // §2-§10); where the method leaves a value open the choice is documented beside the field and in
-// docs/readme/40-allocation-metrics.md.
+// README "Configuration, allocation and metrics".
 //
 // Safety: `validateConfig` also reads share links from hostile URLs. It never throws, reads only
 // own properties of plain objects, rejects unknown keys (so `__proto__`, `constructor`,

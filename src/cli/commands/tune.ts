@@ -408,7 +408,7 @@ export async function run(argv: string[]): Promise<number> {
     const problems = validateDefinition(definition, D);
     if (problems.length) fail(problems.join('; '));
 
-    // What the windows are (docs/readme/50-tuning.md "Windows").
+    // What the windows are (README "Windows: which days choose and which days report").
     const oos = dates.length - firstOos;
     console.error(`tune: ${data.simulated ? 'simulated demo data' : data.name}, ${dates[0]} … ${dates[dates.length - 1]}; first refit ${any.refitDates[0]} ` +
       `(trainMinYears ${config.trainMinYears}, ${config.refitFrequency} refits); candidate paths out of sample from ${dates[firstOos]} (${(oos / 252).toFixed(1)} years)`);

@@ -1,4 +1,4 @@
-// Public API of the regime engine (method.md §3-§5). See docs/readme/30-regimes.md.
+// Public API of the regime engine (method.md §3-§5). See README "Regimes".
 export { fitJumpModel, fitContinuousJumpModel, scalarPenaltyMatrix, asymmetricPenaltyMatrix, simplexGrid, cjmPenaltyMatrix, empiricalTransmat } from './jump.ts';
 export { fitSparseJumpModel, solveLasso, betweenClusterSS } from './sparse.ts';
 export { onlineLabels, onlineProba, predictLabels, predict } from './inference.ts';

@@ -144,10 +144,16 @@ export function cliBacktest(data: string[], sets: string[] = []): Promise<{ metr
  * Records main-thread long tasks (PerformanceObserver 'longtask') and the moments the run's status
  * changes, from the first script of every page of `context` on.
  */
-export async function recordLongTasks(context: BrowserContext): Promise<void> {
+/**
+ * From the first script of every page on: main-thread long tasks (`window.__helixLongTasks`) and
+ * every change of the attribute `attribute` of the element `selector` (`window[marksVar]`, entries
+ * `{ [key]: value, t }`). The defaults follow the run status.
+ */
+export async function recordLongTasks(context: BrowserContext, watch = { selector: '[data-testid=run-status]', attribute: 'data-status', marksVar: '__helixRunMarks', key: 'status' }): Promise<void> {
+  const { selector, attribute, marksVar, key } = watch;
   await context.addInitScript({ content: `
     window.__helixLongTasks = [];
-    window.__helixRunMarks = [];
+    window[${JSON.stringify(marksVar)}] = [];
     try {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) window.__helixLongTasks.push({ start: e.startTime, duration: e.duration });
@@ -155,11 +161,11 @@ export async function recordLongTasks(context: BrowserContext): Promise<void> {
     } catch (e) { window.__helixLongTasks = null; }
     let last = null;
     const mark = () => {
-      const el = document.querySelector('[data-testid=run-status]');
-      const st = el ? el.getAttribute('data-status') : null;
-      if (st !== last) { last = st; window.__helixRunMarks.push({ status: st, t: performance.now() }); }
+      const el = document.querySelector(${JSON.stringify(selector)});
+      const v = el ? el.getAttribute(${JSON.stringify(attribute)}) : null;
+      if (v !== last) { last = v; window[${JSON.stringify(marksVar)}].push({ ${JSON.stringify(key)}: v, t: performance.now() }); }
     };
-    new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: [${JSON.stringify(attribute)}] });
   ` });
 }
 

@@ -9,7 +9,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { startRig, type Rig, ARTIFACTS } from './harness.ts';
-import { waitForStatus } from './run-helpers.ts';
+import { recordLongTasks, waitForStatus } from './run-helpers.ts';
 import { generateDemoPanel, DEMO_SEED } from '../../src/core/data/demo.ts';
 import { defaultConfig } from '../../src/core/config.ts';
 import { buildTuningContext, evaluateCandidate } from '../../src/core/tuning/evaluate.ts';
@@ -32,22 +32,7 @@ beforeAll(async () => {
   foreign = p.foreignRequests;
   errors = p.consoleErrors;
   // Long tasks, and when the tuning phase changes, from the first script of every page on.
-  await context.addInitScript({ content: `
-    window.__helixLongTasks = [];
-    window.__helixTuneMarks = [];
-    try {
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__helixLongTasks.push({ start: e.startTime, duration: e.duration });
-      }).observe({ type: 'longtask', buffered: true });
-    } catch (e) { window.__helixLongTasks = null; }
-    let last = null;
-    const mark = () => {
-      const el = document.querySelector('[data-testid=tune-status]');
-      const ph = el ? el.getAttribute('data-phase') : null;
-      if (ph !== last) { last = ph; window.__helixTuneMarks.push({ phase: ph, t: performance.now() }); }
-    };
-    new MutationObserver(mark).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-phase'] });
-  ` });
+  await recordLongTasks(context, { selector: '[data-testid=tune-status]', attribute: 'data-phase', marksVar: '__helixTuneMarks', key: 'phase' });
 });
 afterAll(async () => {
   await context?.close();

@@ -74,6 +74,8 @@ export class RunState {
   link = $state.raw<LinkNotice | null>(null);
   /** Problems in the settings form's current input (its last valid settings stay in `config`). */
   formProblems = $state(0);
+  /** The Backtest screen's settings are open (kept across screens; "use these parameters" opens them). */
+  settingsOpen = $state(false);
   /** Windows the person added on the Periods screen (kept while the page is open). */
   customWindows = $state.raw<PeriodWindow[]>([]);
 

@@ -375,6 +375,7 @@ export class TuneState {
       return false;
     }
     this.error = null;
+    this.run.settingsOpen = true; // show the parameters that changed
     this.router?.go('backtest');
     return true;
   }

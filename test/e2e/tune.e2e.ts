@@ -82,6 +82,8 @@ async function longTasksWhileRunning(): Promise<{ supported: boolean; durations:
   }
   if (start !== null) spans.push([start, r.now]);
   const tasks = r.tasks ?? [];
+  const hit = tasks.filter((t) => spans.some(([a, b]) => t.start < b && t.start + t.duration > a));
+  if (hit.length) console.log(`tune.e2e long tasks while tuning: ${hit.map((t) => `${t.duration.toFixed(0)} ms at ${t.start.toFixed(0)}`).join(', ')}; phases ${r.marks.map((m) => `${m.phase}@${m.t.toFixed(0)}`).join(' ')}`);
   return {
     supported: r.tasks !== null,
     durations: tasks.filter((t) => spans.some(([a, b]) => t.start < b && t.start + t.duration > a)).map((t) => t.duration),

@@ -5,7 +5,7 @@ import type { Chart as ChartType } from 'chart.js';
 let loading: Promise<typeof ChartType> | undefined;
 
 export function loadChartJs(): Promise<typeof ChartType> {
-  return (loading ??= import('./chartjs.ts').then((m) => m.Chart));
+  return (loading ??= import('./chartjs.ts').then(async (m) => { await m.warmUp(); return m.Chart; }));
 }
 
 /**

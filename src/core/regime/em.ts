@@ -212,7 +212,6 @@ export function runStarts(p: EmProblem, starts: Float64Array[], ws: Workspace): 
   // Discrete fits remember every start's path so that a start which reaches a partition an earlier
   // start went through can replay the rest instead of recomputing it (see `Visit` below).
   const track = probVecs === null && replayEnabled;
-  const paths: Visit[][] = [];
   const seen = new Map<number, { path: Visit[]; at: number }[]>();
   const report = (si: number, iter: number, objective: number) =>
     p.onIteration?.({ fit: p.fitIndex, start: si, iter, objective, ...(p.w ? { w: p.w } : {}) });
@@ -275,7 +274,7 @@ export function runStarts(p: EmProblem, starts: Float64Array[], ws: Workspace): 
       mStep();
       val = eStep();
       if (p.resortEachStep) sorted = resort();
-        if (track) {
+      if (track) {
         const prev = path[path.length - 1]!;
         const v = visit(ws, val, sorted, centers, prev);
         repeat = v.repeat;
@@ -291,7 +290,6 @@ export function runStarts(p: EmProblem, starts: Float64Array[], ws: Workspace): 
       centers.set(last.centers);
     }
     if (track) {
-      paths.push(path);
       path.forEach((v, at) => {
         if (v.owner !== path && v.owner !== null) return; // replayed steps are indexed where computed
         v.owner = path;

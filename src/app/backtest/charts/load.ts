@@ -1,10 +1,12 @@
 // Lazy access to the tearsheet's chart.js (setup.ts), and the colours of the run's series.
 import type { Chart as ChartType } from 'chart.js';
+import { loadChartJs } from '../../charts/load.ts';
 
 let loading: Promise<typeof ChartType> | undefined;
 
 export function loadTearsheetCharts(): Promise<typeof ChartType> {
-  const p = (loading ??= import('./setup.ts').then((m) => m.Chart));
+  // through loadChartJs, so that chart.js is warmed up (charts/chartjs.ts warmUp) before the first chart
+  const p = (loading ??= Promise.all([import('./setup.ts'), loadChartJs()]).then(([m]) => m.Chart));
   p.catch(() => { if (loading === p) loading = undefined; }); // a failed chunk load may work next time
   return p;
 }

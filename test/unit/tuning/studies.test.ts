@@ -83,7 +83,8 @@ describe('saved studies (IndexedDB)', () => {
     const rec = store.recorder();
     const cancelled = await runStudy(def('s2'), {
       concurrency: 3, signal: ac.signal, evaluate,
-      onTrial: async (t, s) => { await rec.onTrial(t, s); if (t.status === 'done' && ++k === 7) ac.abort(); },
+      // abort before the (slow, under load) storage write, so that the cancel never races the last trials
+      onTrial: async (t, s) => { if (t.status === 'done' && ++k === 7) ac.abort(); await rec.onTrial(t, s); },
       onStatus: rec.onStatus,
     });
     expect(cancelled.status).toBe('cancelled');

@@ -28,8 +28,8 @@ function once(label: string, mutate: (c: ReturnType<typeof defaultConfig>) => vo
   const wall = performance.now() - t0;
   peak = Math.max(peak, process.memoryUsage().rss);
   const fits = r.factors.reduce((s, f) => s + Object.values(f.regimes).reduce((a, g) => a + (g?.refits.length ?? 0), 0), 0);
-  console.log(`\n${label}: ${(wall / 1000).toFixed(2)} s wall, ${fits} sparse-jump-model fits (${(r.timings.regimeFits! / fits).toFixed(1)} ms each), out of sample ${r.dates[r.evalStartIndex]} to ${r.dates[r.dates.length - 1]}`);
-  for (const [k, v] of Object.entries(r.timings)) console.log(`  ${k.padEnd(12)} ${v.toFixed(0).padStart(7)} ms`);
+  console.log(`\n${label}: ${(wall / 1000).toFixed(2)} s wall, ${fits} sparse-jump-model fits (${(r.runStats.stages.regimeFits! / fits).toFixed(1)} ms each), out of sample ${r.dates[r.evalStartIndex]} to ${r.dates[r.dates.length - 1]}`);
+  for (const [k, v] of Object.entries(r.runStats.stages)) console.log(`  ${k.padEnd(12)} ${v.toFixed(0).padStart(7)} ms`);
   return wall;
 }
 

@@ -15,14 +15,17 @@ import { regimeStatistics, type RegimeStatistics } from '../metrics/regime.ts';
 import { wealthFromReturns, drawdownSeries, topDrawdowns, rollingSharpe, rollingInformationRatio, monthlyReturns, annualReturns, type DrawdownEpisode, type PeriodReturn } from '../metrics/series.ts';
 import { walkForwardSchedule, isQuarterEnd, lowerBound } from './schedule.ts';
 import { simulatePortfolio, equalWeightTargets, buyAndHoldTargets, type ExecutionResult } from './execution.ts';
-import { buildFactorContext, computeFactorPath, longShortFromPath, type FactorContext, type FactorPath, type RefitRecord } from './regimePath.ts';
-import { prepareBacktestData, type BacktestData } from './prepare.ts';
+import { buildFactorContext, computeFactorPath, longShortFromPath, type FactorContext, type FactorModelParams, type FactorPath, type RefitRecord } from './regimePath.ts';
+import type { Refit } from './schedule.ts';
+import { FACTOR_FEATURE_NAMES, ENVIRONMENT_FEATURE_NAMES } from '../features/index.ts';
+import type { SyncCache } from '../pipeline/cache.ts';
+import { prepareBacktestData, BacktestDataError, type BacktestData } from './prepare.ts';
 
 export { prepareBacktestData, BacktestDataError, type BacktestData } from './prepare.ts';
 export { walkForwardSchedule, monthStarts, isQuarterEnd } from './schedule.ts';
 export { simulatePortfolio, equalWeightTargets, buyAndHoldTargets } from './execution.ts';
-export { buildFactorContext, computeFactorPath, longShortFromPath, refitSeed } from './regimePath.ts';
-export type { FactorContext, FactorPath, RefitRecord, FactorModelParams } from './regimePath.ts';
+export { buildFactorContext, computeFactorPath, factorPathSteps, longShortFromPath, refitSeed } from './regimePath.ts';
+export type { FactorContext, FactorPath, RefitRecord, FactorModelParams, PathStep, PathStats } from './regimePath.ts';
 
 export const RESULT_VERSION = 1 as const;
 
@@ -97,7 +100,23 @@ export interface BacktestResult {
   equalWeight: PortfolioSeries;
   market: PortfolioSeries;
   factors: FactorResult[];
-  timings: Record<string, number>;
+  /**
+   * How this result was computed (not part of the result's content: everything else is bit-identical
+   * for any worker count and cache state).
+   */
+  runStats: RunStats;
+}
+
+export interface RunStats {
+  /** Threads that computed regime paths (1 = this thread). */
+  workers: number;
+  /** Refits fitted for this result, and refits whose fit came from a cache. */
+  fitsComputed: number;
+  fitsFromCache: number;
+  /** Wall time of the whole run, ms. */
+  wallMs: number;
+  /** Wall time per stage, ms (prepare, regimeFits, allocation, execution, metrics). */
+  stages: Record<string, number>;
 }
 
 export interface BacktestProgress { stage: string; done: number; total: number }
@@ -107,6 +126,8 @@ export interface BacktestHooks {
   isCancelled?: () => boolean;
   /** Clock for the per-stage timings (defaults to performance.now / Date.now). */
   now?: () => number;
+  /** An in-memory cache of refits and chains (pipeline/keys.ts names); none by default. */
+  cache?: SyncCache;
 }
 
 export class BacktestCancelled extends Error { constructor() { super('backtest cancelled'); } }
@@ -122,40 +143,83 @@ function plain(x: Float64Array | Int8Array, from: number, to: number, missing?: 
   return out;
 }
 
-/** Run the full walk-forward backtest of `config` on `panel`. Deterministic: same inputs, same bits. */
+/** The regime paths of a run: per strategy, one path per factor (in `config.factors` order). */
+export type RegimePaths = Partial<Record<StrategyKind, FactorPath[]>>;
+
+/** Feature names of a run's factors (method §2): 14, plus the 3 environment features when used. */
+export function featureNamesFor(data: BacktestData): string[] {
+  return [...FACTOR_FEATURE_NAMES, ...(data.vix && data.dgs2 && data.dgs10 ? ENVIRONMENT_FEATURE_NAMES : [])];
+}
+
+/**
+ * The setting in force at refit r of a factor's path for one strategy: the configuration's, or the
+ * tuned parameter path's entry at the refit date (config.ts resolveFactorModel).
+ */
+export function settingsFor(config: RunConfig, ctx: FactorContext, dates: readonly string[], kind: StrategyKind): (r: number) => FactorModelParams {
+  return (r) => resolveFactorModel(config, ctx.ticker, kind, dates[ctx.refits[r]!.day]);
+}
+
+/** Run the full walk-forward backtest of `config` on `panel`, in this thread. Deterministic: same inputs, same bits. */
 export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHooks = {}): BacktestResult {
-  const now = hooks.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
-  const timings: Record<string, number> = {};
-  let t0 = now();
-  const lap = (name: string) => { const t = now(); timings[name] = (timings[name] ?? 0) + (t - t0); t0 = t; };
+  const now = hooks.now ?? defaultNow;
+  const t0 = now();
   const cancelled = () => { if (hooks.isCancelled?.()) throw new BacktestCancelled(); };
 
   const data = prepareBacktestData(panel, config);
-  lap('prepare');
   const strategies = enabledStrategies(config);
   const contexts = buildContexts(data, config);
-  lap('features');
+  const t1 = now();
 
   // Regime paths, per factor and strategy (method §6).
   const F = data.factorTickers.length;
   const totalFits = contexts.reduce((s, c) => s + c.refits.length, 0) * strategies.length;
   let doneFits = 0;
-  const paths: Record<StrategyKind, FactorPath[]> = { symmetric: [], asymmetric: [] };
+  const paths: RegimePaths = {};
+  const stats = { fitsComputed: 0, fitsFromCache: 0 };
   for (const kind of strategies) {
+    const list: FactorPath[] = (paths[kind] = []);
     for (let f = 0; f < F; f++) {
       const ctx = contexts[f]!;
       cancelled();
-      paths[kind].push(computeFactorPath(ctx, (r) => resolveFactorModel(config, ctx.ticker, kind, data.dates[ctx.refits[r]!.day]), f));
+      list.push(computeFactorPath(ctx, settingsFor(config, ctx, data.dates, kind), f, hooks.cache, stats));
       doneFits += ctx.refits.length;
       hooks.onProgress?.({ stage: 'fitting regime models', done: doneFits, total: totalFits });
     }
   }
-  lap('regimeFits');
+  const t2 = now();
+  const result = assembleBacktest(data, config, paths, { ...hooks, now });
+  result.runStats = {
+    workers: 1, ...stats, wallMs: now() - t0,
+    stages: { features: t1 - t0, regimeFits: t2 - t1, ...result.runStats.stages },
+  };
+  return result;
+}
 
+const defaultNow = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+/**
+ * Everything after the regime paths (method.md §8-§10): daily Black-Litterman targets at the
+ * tracking-error target, execution with costs, the benchmarks, metrics and the per-factor tables.
+ * `paths` must hold, for every enabled strategy, the factors' paths in `data.factorTickers` order.
+ */
+export function assembleBacktest(data: BacktestData, config: RunConfig, paths: RegimePaths, hooks: BacktestHooks = {}): BacktestResult {
+  const now = hooks.now ?? defaultNow;
+  const timings: Record<string, number> = {};
+  let t0 = now();
+  const lap = (name: string) => { const t = now(); timings[name] = (timings[name] ?? 0) + (t - t0); t0 = t; };
+  const cancelled = () => { if (hooks.isCancelled?.()) throw new BacktestCancelled(); };
+  const strategies = enabledStrategies(config);
+  const F = data.factorTickers.length;
+  for (const kind of strategies) {
+    const list = paths[kind];
+    if (!list || list.length !== F) throw new Error(`assembleBacktest: the ${kind} strategy needs ${F} factor paths, got ${list?.length ?? 0}`);
+  }
+  const featureNames = featureNamesFor(data);
   const T = data.dates.length, N = data.tickers.length;
-  const firstDecision = Math.max(...contexts.map((c) => (c.refits.length ? c.refits[0]!.day : T)));
+  const anyPaths = paths[strategies[0]!]!;
+  const firstDecision = Math.max(...anyPaths.map((p) => (p.refits.length ? p.refits[0]!.day : T)));
   if (firstDecision >= T - 2) {
-    throw new Error(`Not enough history: the first refit needs ${config.trainMinYears} years of valid features, ` +
+    throw new BacktestDataError(`Not enough history: the first refit needs ${config.trainMinYears} years of valid features, ` +
       `and the data (${data.dates[0]} to ${data.dates[T - 1]}) leaves no out-of-sample days. Load a longer history or lower trainMinYears.`);
   }
 
@@ -175,7 +239,7 @@ export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHook
     if (t < firstDecision) continue;
     cov.covariance(Sigma);
     for (let s = 0; s < strategies.length; s++) {
-      const kindPaths = paths[strategies[s]!];
+      const kindPaths = paths[strategies[s]!]!;
       for (let f = 0; f < F; f++) Q[f] = kindPaths[f]!.mu[t]!;
       const alloc = allocators[s]!;
       alloc.prepare({ Sigma, wBenchmark: wb, P, Q, riskAversion: config.riskAversion, tau: config.tau });
@@ -231,44 +295,55 @@ export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHook
   const equalWeight = portfolio('equalWeight', 'Equal weight (benchmark)', ew, true, true);
   const market = portfolio('market', `Market (${data.tickers[0]})`, mkt, false, true);
 
-  const factors: FactorResult[] = contexts.map((ctx, f) => {
+  const factors: FactorResult[] = data.factorTickers.map((ticker, f) => {
+    const active = data.active[f]!;
     const regimes: FactorResult['regimes'] = {};
     for (const kind of strategies) {
-      const path = paths[kind][f]!;
-      const ls = longShortFromPath(path.mu, ctx.active, config.longShortScale);
-      const last = ctx.refits.length - 1;
+      const path = paths[kind]![f]!;
+      const ls = longShortFromPath(path.mu, active, config.longShortScale);
+      const last = path.refits.length - 1;
       regimes[kind] = {
         labels: plain(path.labels, w0, T, (v) => v < 0),
         expectedActiveReturn: plain(path.mu, w0, T),
         refits: path.refits.map((r) => ({ ...r, date: data.dates[r.day]! })),
         longShort: plain(ls, w0, T),
         longShortMetrics: computeMetrics(ls.subarray(evalStart), { dates: evalDates }),
-        regimeStats: regimeStatistics(path.labels.subarray(evalStart), ctx.active.subarray(evalStart), config.model.k),
-        inSample: last >= 0 && path.inSampleLabels ? { firstDate: data.dates[ctx.refits[last]!.trainStart]!, labels: Array.from(path.inSampleLabels) } : null,
+        regimeStats: regimeStatistics(path.labels.subarray(evalStart), active.subarray(evalStart), config.model.k),
+        inSample: last >= 0 && path.inSampleLabels ? { firstDate: data.dates[path.refits[last]!.trainStart]!, labels: Array.from(path.inSampleLabels) } : null,
       };
     }
     const cum: Series = [];
     let c = 1;
-    for (let t = w0; t < T; t++) { if (t > w0) c *= 1 + ctx.active[t]!; cum.push(c - 1); }
-    return { ticker: ctx.ticker, featureNames: ctx.featureNames, regimes, cumulativeActive: cum };
+    for (let t = w0; t < T; t++) { if (t > w0) c *= 1 + active[t]!; cum.push(c - 1); }
+    return { ticker, featureNames, regimes, cumulativeActive: cum };
   });
   const diagnostics: StrategyDiagnostics[] = diag.map((d) => ({
     kind: d.kind, exAnteTrackingError: plain(d.te, w0, T), confidence: plain(d.conf, w0, T), trackingErrorOutOfReach: d.counts,
   }));
   lap('metrics');
-  timings.total = Object.values(timings).reduce((a, b) => a + b, 0);
 
   return {
     version: RESULT_VERSION, config, tickers: data.tickers, dates, evalStartIndex: evalStart - w0, notes: data.notes,
-    strategies: strategySeries, diagnostics, equalWeight, market, factors, timings,
+    strategies: strategySeries, diagnostics, equalWeight, market, factors,
+    runStats: { workers: 0, fitsComputed: 0, fitsFromCache: 0, wallMs: Object.values(timings).reduce((a, b) => a + b, 0), stages: timings },
   };
 }
 
-function buildContexts(data: BacktestData, config: RunConfig): FactorContext[] {
+/** The walk-forward refit schedule of a configuration (method §6), given a factor's first valid row. */
+export function scheduleFor(data: BacktestData, config: RunConfig): (firstValid: number) => Refit[] {
   const every = refitEveryMonths(config);
-  return data.factorTickers.map((ticker, f) => buildFactorContext(ticker, {
-    active: data.active[f]!, market: data.marketReturns, vix: data.vix, dgs2: data.dgs2, dgs10: data.dgs10,
-  }, (firstValid) => walkForwardSchedule(data.dates, { firstValid, trainMinYears: config.trainMinYears, trainMaxYears: config.trainMaxYears, everyMonths: every })));
+  return (firstValid) => walkForwardSchedule(data.dates, { firstValid, trainMinYears: config.trainMinYears, trainMaxYears: config.trainMaxYears, everyMonths: every });
+}
+
+/** Factor f's context (features, refit schedule, lazily its preprocessors and its input digests). */
+export function buildFactorContextFor(data: BacktestData, config: RunConfig, f: number): FactorContext {
+  return buildFactorContext(data.factorTickers[f]!, {
+    dates: data.dates, active: data.active[f]!, market: data.marketReturns, vix: data.vix, dgs2: data.dgs2, dgs10: data.dgs10,
+  }, scheduleFor(data, config));
+}
+
+export function buildContexts(data: BacktestData, config: RunConfig): FactorContext[] {
+  return data.factorTickers.map((_, f) => buildFactorContextFor(data, config, f));
 }
 
 /** The EW benchmark's rebalancing days (method §9: last trading day of each quarter by default). */

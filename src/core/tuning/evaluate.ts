@@ -14,12 +14,10 @@
 // afterwards; every evaluation allocates its own buffers (computeFactorPath does), so candidates
 // evaluated one after the other, or interleaved, cannot influence each other.
 import type { Panel } from '../data/panel.ts';
-import {
-  featureCount, penaltyMatrixFor, refitEveryMonths, serializeConfig, type RunConfig, type StrategyKind,
-} from '../config.ts';
+import { featureCount, penaltyMatrixFor, serializeConfig, type RunConfig, type StrategyKind } from '../config.ts';
 import { prepareBacktestData, type BacktestData } from '../backtest/prepare.ts';
-import { buildFactorContext, computeFactorPath, longShortFromPath, type FactorContext, type FactorModelParams } from '../backtest/regimePath.ts';
-import { walkForwardSchedule } from '../backtest/schedule.ts';
+import { computeFactorPath, longShortFromPath, type FactorContext, type FactorModelParams } from '../backtest/regimePath.ts';
+import { buildFactorContextFor } from '../backtest/index.ts';
 import type { CandidateParams, CandidatePath, ParamName } from './types.ts';
 
 export type TuningStrategy = StrategyKind;
@@ -58,14 +56,6 @@ export interface EvaluateOptions {
 
 const now = () => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
-/** The backtest's refit schedule for a configuration (method.md §6). */
-function scheduleFor(data: BacktestData, config: RunConfig) {
-  const every = refitEveryMonths(config);
-  return (firstValid: number) => walkForwardSchedule(data.dates, {
-    firstValid, trainMinYears: config.trainMinYears, trainMaxYears: config.trainMaxYears, everyMonths: every,
-  });
-}
-
 /**
  * Builds one factor's tuning context. The data are prepared with the *whole* configuration (all its
  * factors), as the backtest prepares them, so the calendar — and hence every path — is the
@@ -79,9 +69,7 @@ export function buildTuningContext(panel: Panel, config: RunConfig, ticker: stri
   if (factorIndex < 0) {
     throw new CandidateError(`tuning: ${ticker} is not a factor of the configuration (${data.factorTickers.join(', ')}) — add it to "factors" or pick one of those`);
   }
-  const factor = buildFactorContext(data.factorTickers[factorIndex]!, {
-    active: data.active[factorIndex]!, market: data.marketReturns, vix: data.vix, dgs2: data.dgs2, dgs10: data.dgs10,
-  }, scheduleFor(data, config));
+  const factor = buildFactorContextFor(data, config, factorIndex);
   const refitDates = factor.refits.map((r) => data.dates[r.day]!);
   const firstOutOfSample = factor.refits.length ? Math.min(data.dates.length, factor.refits[0]!.day + 2) : data.dates.length;
   return {

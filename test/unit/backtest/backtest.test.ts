@@ -74,7 +74,7 @@ describe('walk-forward backtest', () => {
 
   it('is deterministic: the same configuration and data give a bit-identical result', () => {
     const again = runBacktest(panel, config);
-    const strip = (r: BacktestResult) => JSON.stringify({ ...r, timings: null });
+    const strip = (r: BacktestResult) => JSON.stringify({ ...r, runStats: null });
     expect(strip(again)).toBe(strip(base));
   });
 

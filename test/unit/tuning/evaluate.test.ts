@@ -141,7 +141,8 @@ describe('no shared mutable state; the context cache', () => {
     const ctx = buildTuningContext(panel, config, 'MTUM');
     const snapX = Float64Array.from(ctx.factor.X);
     const snapActive = Float64Array.from(ctx.factor.active);
-    const snapPre = JSON.stringify(ctx.factor.preprocessors, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
+    const preprocessors = () => JSON.stringify(ctx.factor.refits.map((_, r) => ctx.factor.preprocessor(r)), (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
+    const snapPre = preprocessors();
     const A: CandidateParams = { jumpPenalty: 15, maxFeatures: 4 };
     const B: CandidateParams = { jumpPenalty: 400, maxFeatures: 11 };
     const a1 = evaluateCandidate(ctx, A, { strategy: 'symmetric' });
@@ -156,7 +157,7 @@ describe('no shared mutable state; the context cache', () => {
     expect(Buffer.from(b.longShort.buffer).equals(Buffer.from(a1.longShort.buffer))).toBe(false);
     expect(Buffer.from(ctx.factor.X.buffer).equals(Buffer.from(snapX.buffer))).toBe(true);
     expect(Buffer.from(ctx.factor.active.buffer).equals(Buffer.from(snapActive.buffer))).toBe(true);
-    expect(JSON.stringify(ctx.factor.preprocessors, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v))).toBe(snapPre);
+    expect(preprocessors()).toBe(snapPre);
     // The returned params are a copy: editing them cannot reach the caller's object.
     a1.params.jumpPenalty = 1;
     expect(A.jumpPenalty).toBe(15);

@@ -18,13 +18,13 @@ import { pathToFileURL } from 'node:url';
 
 /**
  * Workers for a job: all cores the machine offers (in node no page needs one; the main thread only
- * schedules), capped at `requested` when given. At least 1.
+ * schedules), or `requested` when given (more than the cores is allowed: they share them). At least 1.
  */
 export function defaultWorkerCount(requested?: number): number {
   const cores = Math.max(1, availableParallelism());
   if (requested === undefined) return cores;
   if (!Number.isInteger(requested) || requested < 1) throw new Error(`--workers must be a whole number ≥ 1, got ${requested}`);
-  return Math.min(cores, requested);
+  return requested;
 }
 
 /** Rejection reason of a task cancelled through its AbortSignal or by cancelAll(). */
@@ -45,6 +45,7 @@ export interface NodePoolOptions {
 interface Task {
   id: number;
   request: unknown;
+  onProgress?: (p: unknown) => void;
   transfer?: readonly TransferListItem[];
   resolve(v: unknown): void;
   reject(e: unknown): void;
@@ -57,7 +58,10 @@ interface Slot {
   task: Task | null;
 }
 
-type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; stack?: string } };
+type Reply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; stack?: string } }
+  | { id: number; progress: unknown };
 
 let tsxApiUrl: string | null = null;
 /** file: URL of tsx's ESM API (the package's "import" export of tsx/esm/api). */
@@ -107,11 +111,11 @@ export class NodeWorkerPool<Req, Res> {
    * task, or terminates the worker running it; either way the promise rejects with PoolAbortError.
    * An exception in the handler rejects with an Error carrying the worker's message.
    */
-  run(request: Req, opts: { signal?: AbortSignal; transfer?: readonly TransferListItem[] } = {}): Promise<Res> {
+  run(request: Req, opts: { signal?: AbortSignal; transfer?: readonly TransferListItem[]; onProgress?: (p: unknown) => void } = {}): Promise<Res> {
     if (this.closed) return Promise.reject(new Error('node-pool: the pool is closed'));
     if (opts.signal?.aborted) return Promise.reject(new PoolAbortError());
     return new Promise<Res>((resolve, reject) => {
-      const task: Task = { id: this.nextId++, request, resolve: resolve as (v: unknown) => void, reject, signal: opts.signal };
+      const task: Task = { id: this.nextId++, request, resolve: resolve as (v: unknown) => void, reject, signal: opts.signal, onProgress: opts.onProgress };
       if (opts.transfer) task.transfer = opts.transfer;
       if (opts.signal) {
         task.onAbort = () => this.abortTask(task);
@@ -181,6 +185,7 @@ export class NodeWorkerPool<Req, Res> {
     worker.on('message', (msg: Reply) => {
       const task = slot.task;
       if (!task || msg.id !== task.id) return;
+      if ('progress' in msg) { task.onProgress?.(msg.progress); return; }
       slot.task = null;
       worker.unref(); // an idle worker does not keep the process alive
       if (msg.ok) this.settle(task, msg.result, null);
@@ -231,16 +236,17 @@ export function withTransfer<T>(value: T, transfer: TransferListItem[]): T {
 
 /**
  * Inside a worker module: answers the pool's requests with `handler`, one at a time. Errors thrown
- * by the handler go back to the caller as rejections (the worker stays alive).
+ * by the handler go back to the caller as rejections (the worker stays alive). `progress(p)` sends
+ * `p` to the caller's `onProgress` while the request runs.
  */
-export function serveWorker<Req, Res>(handler: (request: Req) => Res | Promise<Res>): void {
+export function serveWorker<Req, Res>(handler: (request: Req, progress: (p: unknown) => void) => Res | Promise<Res>): void {
   const port = parentPort;
   if (!port) throw new Error('serveWorker: not running in a worker thread — start this module through NodeWorkerPool');
   port.on('message', async (msg: { id: number; request: Req }) => {
     let reply: Reply;
     let transfer: TransferListItem[] | undefined;
     try {
-      let result: unknown = await handler(msg.request);
+      let result: unknown = await handler(msg.request, (progress) => port.postMessage({ id: msg.id, progress }));
       if (result && typeof result === 'object' && (result as Partial<WithTransfer<unknown>>)[TRANSFER]) {
         transfer = (result as WithTransfer<unknown>).transfer;
         result = (result as WithTransfer<unknown>).value;

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { CliError, expandMultiValues, parseCli } from '../args.ts';
 import { loadPanel } from '../load-data.ts';
 import { defaultConfig, validateConfig, applyOverrides, type RunConfig } from '../../core/config.ts';
-import { runBacktest, BacktestDataError, type BacktestResult } from '../../core/backtest/index.ts';
+import type { BacktestResult } from '../../core/backtest/index.ts';
+import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
 import { panelHash } from '../../core/hash.ts';
 import { metricsTable, factorTable, resultToCsv } from '../../core/backtest/report.ts';
 
-export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--config run.json] [--set key=value ...] --out result.json [--csv DIR]
+export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--config run.json] [--set key=value ...] --out result.json
+         [--csv DIR] [--workers N] [--cache DIR] [--json]
 
 Runs the walk-forward backtest (monthly sparse-jump-model refits, daily Black-Litterman at a target
 tracking error, costs) and prints the metrics table of the strategies, the equal-weight benchmark and
@@ -22,13 +24,17 @@ the market, then the per-factor long-short table.
   --out result.json      write the full result object (JSON)
   --csv DIR              also write series.csv, weights_<strategy>.csv and regimes.csv into DIR
   --json                 print the metrics as JSON instead of a table
+${PIPELINE_HELP}
+
+The result JSON has "runStats": {"workers", "fitsComputed", "fitsFromCache", "wallMs", "stages"}:
+how the result was made. Everything else in it is the same for any --workers and cache state.
 
 Exit codes: 0 ok, 2 invalid configuration or unusable data.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCli(expandMultiValues(argv, ['data', 'set']), {
     data: { type: 'string', multiple: true }, config: { type: 'string' }, set: { type: 'string', multiple: true },
-    out: { type: 'string' }, csv: { type: 'string' }, json: { type: 'boolean' },
+    out: { type: 'string' }, csv: { type: 'string' }, json: { type: 'boolean' }, ...PIPELINE_OPTIONS,
   });
   if (!values.out) throw new CliError('--out result.json is required');
   let config: RunConfig = defaultConfig();
@@ -50,12 +56,12 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`warning: the configuration was made on data set "${config.dataset.name}" (hash ${config.dataset.hash.slice(0, 12)}…) but these files hash to ${hash.slice(0, 12)}…: results will differ`);
   }
   config = { ...config, dataset: { id: hash, name: data.name, hash, firstDate: data.panel.dates[0]!, lastDate: data.panel.dates[data.panel.dates.length - 1]! } };
+  const pipeline = new CliPipeline(data.panel, hash, values);
   let result: BacktestResult;
   try {
-    result = runBacktest(data.panel, config);
-  } catch (e) {
-    if (e instanceof BacktestDataError) throw new CliError(e.message);
-    throw e;
+    result = await pipeline.run(config);
+  } finally {
+    await pipeline.close();
   }
   writeFileSync(values.out, JSON.stringify(result));
   if (values.csv) {
@@ -69,7 +75,9 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`Out of sample ${result.dates[result.evalStartIndex]} to ${result.dates[result.dates.length - 1]} (${data.simulated ? 'simulated demo data' : data.name})\n`);
     console.log(metricsTable(result));
     console.log(`\n${factorTable(result)}`);
-    console.log(`\nResult written to ${values.out} (${Object.entries(result.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')})`);
+    const st = result.runStats;
+    console.log(`\nResult written to ${values.out} (${(st.wallMs / 1000).toFixed(1)} s on ${st.workers} worker${st.workers === 1 ? '' : 's'}: ` +
+      `${st.fitsComputed} models fitted, ${st.fitsFromCache} from the cache)`);
   }
   return 0;
 }

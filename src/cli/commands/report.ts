@@ -4,31 +4,38 @@ import { writeFileSync } from 'node:fs';
 import { expandMultiValues, parseCli } from '../args.ts';
 import { loadPanel } from '../load-data.ts';
 import { defaultConfig, type RunConfig } from '../../core/config.ts';
-import { runBacktest } from '../../core/backtest/index.ts';
+import { panelHash } from '../../core/hash.ts';
+import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
 import { metricsTable, factorTable } from '../../core/backtest/report.ts';
 
-export const help = `Usage: npm run -s cli -- report --data FILE_OR_DIR... [--out results.md]
+export const help = `Usage: npm run -s cli -- report --data FILE_OR_DIR... [--out results.md] [--workers N] [--cache DIR]
 
 Runs the default configuration (8-year minimum training window, both strategies) and the same with a
 5-year minimum, and prints markdown tables: metrics of the strategies, EW and the market, and per
 factor the long-short Sharpe and switches per year beside the paper's. \`npm run results\` runs it on
-../shared/data/market.`;
+../shared/data/market.
+
+${PIPELINE_HELP}`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCli(expandMultiValues(argv, ['data']), { data: { type: 'string', multiple: true }, out: { type: 'string' } });
+  const { values } = parseCli(expandMultiValues(argv, ['data']), { data: { type: 'string', multiple: true }, out: { type: 'string' }, ...PIPELINE_OPTIONS });
   const data = await loadPanel(values.data ?? []);
+  const pipeline = new CliPipeline(data.panel, await panelHash(data.panel), values);
   const runs: [string, (c: RunConfig) => void][] = [
     ['Paper defaults: 8-year minimum training window', () => {}],
     ['5-year minimum training window', (c) => { c.trainMinYears = 5; }],
   ];
   const parts: string[] = [];
-  for (const [title, edit] of runs) {
-    const config = defaultConfig();
-    edit(config);
-    const t0 = Date.now();
-    const r = runBacktest(data.panel, config);
-    const secs = ((Date.now() - t0) / 1000).toFixed(1);
-    parts.push(`#### ${title}\n\nOut of sample ${r.dates[r.evalStartIndex]} to ${r.dates[r.dates.length - 1]}; λ = ${config.model.jumpPenalty}, κ² = ${config.model.maxFeatures}; asymmetric λ_enter = ${config.asymmetric.jumpPenaltyEnter}, λ_exit = ${config.asymmetric.jumpPenaltyExit}; TE target ${(config.trackingErrorTarget * 100).toFixed(0)}%, ${config.costBps} bps costs (run took ${secs} s).\n${r.notes.map((n) => `\n- ${n}`).join('')}\n\n${metricsTable(r, true)}\n\n${factorTable(r, true, true)}\n`);
+  try {
+    for (const [title, edit] of runs) {
+      const config = defaultConfig();
+      edit(config);
+      const r = await pipeline.run(config);
+      const secs = (r.runStats.wallMs / 1000).toFixed(1);
+      parts.push(`#### ${title}\n\nOut of sample ${r.dates[r.evalStartIndex]} to ${r.dates[r.dates.length - 1]}; λ = ${config.model.jumpPenalty}, κ² = ${config.model.maxFeatures}; asymmetric λ_enter = ${config.asymmetric.jumpPenaltyEnter}, λ_exit = ${config.asymmetric.jumpPenaltyExit}; TE target ${(config.trackingErrorTarget * 100).toFixed(0)}%, ${config.costBps} bps costs (run took ${secs} s on ${r.runStats.workers} workers).\n${r.notes.map((n) => `\n- ${n}`).join('')}\n\n${metricsTable(r, true)}\n\n${factorTable(r, true, true)}\n`);
+    }
+  } finally {
+    await pipeline.close();
   }
   const text = parts.join('\n');
   if (values.out) writeFileSync(values.out, text);

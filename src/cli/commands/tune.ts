@@ -1,31 +1,33 @@
-// `cli tune`: the hyperparameter search per factor (issue 5, method.md §7) in node worker threads.
-// Every candidate is one factor's full walk-forward path (method.md §6) computed by
-// src/cli/tune-worker.ts with the pure core evaluator; the study runner (src/core/tuning/study.ts)
-// proposes candidates in fixed batches, so the trials and the choice do not depend on --workers.
-// The study file is written as trials finish; Ctrl-C cancels at once and leaves a resumable study.
+// `cli tune`: the hyperparameter search per factor (method.md §7) on worker threads. Every candidate
+// is one factor's full walk-forward path (method.md §6), a regime task of the core engine
+// (src/core/pipeline/engine.ts) on the command line's engine pool; with --cache DIR its refits and
+// chains are kept, so the backtest of the chosen parameters fits nothing again. The study is set up
+// by core (src/core/tuning/plan.ts: plan, definition, evaluator), exactly as the Tune screen sets it
+// up; the study runner (src/core/tuning/study.ts) proposes candidates in fixed batches, so the
+// trials and the choice do not depend on --workers. The study file is written as trials finish;
+// Ctrl-C cancels at once and leaves a resumable study.
 import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { CliError, expandMultiValues, parseCli } from '../args.ts';
 import { loadPanel, type LoadedData } from '../load-data.ts';
-import { NodeWorkerPool, defaultWorkerCount } from '../node-pool.ts';
-import type { TuneReply, TuneRequest, TuneWorkerData } from '../tune-worker.ts';
+import { NodeEngineExecutor } from '../engine-pool.ts';
+import { openCacheDir } from '../dir-cache.ts';
 import { applyOverrides, defaultConfig, featureCount, validateConfig, type RunConfig } from '../../core/config.ts';
 import { BacktestDataError } from '../../core/backtest/prepare.ts';
 import { panelHash } from '../../core/hash.ts';
-import { asymmetricSpace, searchedDimensions, symmetricSpace } from '../../core/tuning/space.ts';
-import { defaultGridPoints } from '../../core/tuning/space.ts';
-import { defaultStaticWindows, selectStudy, windowIndices, STATIC_MIN_DAYS, ROLLING_MIN_DAYS, type RollingSelection, type Selection, type StaticSelection } from '../../core/tuning/select.ts';
+import { searchedDimensions, defaultGridPoints } from '../../core/tuning/space.ts';
+import { selectStudy, ROLLING_EVERY_MONTHS, type RollingSelection, type Selection, type StaticSelection } from '../../core/tuning/select.ts';
 import { runStudy, resumeStudy, totalTrials, trialsFor, validateDefinition, StudyError, type StudyProgress } from '../../core/tuning/study.ts';
 import { studyFromJSON, studyToJSON } from '../../core/tuning/serialize.ts';
-import { deriveSeed } from '../../core/tuning/rng.ts';
-import { TuningContextCache, CandidateError, tuningConfigKey, type TuningContext, type TuningStrategy } from '../../core/tuning/evaluate.ts';
+import { CandidateError, type TuningStrategy } from '../../core/tuning/evaluate.ts';
 import { applySelection, ApplyError } from '../../core/tuning/apply.ts';
-import type {
-  CandidateParams, CandidatePath, Dimension, Evaluator, ParamName, SamplerConfig, SearchSpace, SelectionConfig,
-  StudyDefinition, StudyState,
-} from '../../core/tuning/types.ts';
+import { Engine } from '../../core/pipeline/engine.ts';
+import {
+  buildStudyDefinition, defaultSampler, executorEvaluator, planStudy, StudyPlanError, FAR_END, MAX_TRIALS, DEFAULT_TRIALS,
+  DEFAULT_TPE_BATCH, DEFAULT_TPE_STARTUP, type StudyPlan, type StudyRequest,
+} from '../../core/tuning/plan.ts';
+import type { CandidateParams, Dimension, ParamName, StudyDefinition, StudyState } from '../../core/tuning/types.ts';
 
 export const help = `Usage: npm run -s cli -- tune --data FILE_OR_DIR... [--config run.json] [--set key=value ...]
          [--factor QUAL|all] [--sampler grid|random|tpe] [--trials 50] [--workers N]
@@ -48,6 +50,9 @@ the chosen parameters, ready for \`cli backtest --config\`.
   --sampler S             grid | random | tpe (default tpe for static selection, grid for rolling)
   --trials N              candidates per factor (default 50; a grid uses ⌊N^(1/d)⌋ points per dimension)
   --workers N             worker threads (default: one per core, ${availableParallelism()} here)
+  --cache DIR             keep every candidate's fitted models and path in DIR: a later
+                          \`cli backtest --cache DIR --config tuned.json\` then refits nothing for the
+                          tuned factors (and a resumed or repeated study reuses them too)
   --select M              static (default): best Sharpe on a validation window, holdout reported;
                           rolling: the paper's — every 6 months the best Sharpe over the preceding
                           6 years of each candidate's own out-of-sample path
@@ -78,7 +83,6 @@ Example:
   npm run -s cli -- backtest --data ../shared/data/market --config tuned.json --out result.json`;
 
 const PARAM_NAMES: readonly ParamName[] = ['jumpPenalty', 'jumpPenaltyEnter', 'jumpPenaltyExit', 'maxFeatures'];
-const FAR_END = '9999-12-31';
 const SAVE_EVERY_MS = 10_000;
 
 interface StudyContext {
@@ -142,32 +146,6 @@ function spaceEdits(fix: string[] | undefined, range: string[] | undefined): Par
   return edits;
 }
 
-function buildSpace(kind: TuningStrategy, D: number, edits: ReturnType<typeof spaceEdits>): SearchSpace {
-  const wrong = (Object.keys(edits) as ParamName[]).filter((n) => (kind === 'symmetric' ? n === 'jumpPenaltyEnter' || n === 'jumpPenaltyExit' : n === 'jumpPenalty'));
-  if (wrong.length) fail(`${wrong.join(', ')} is not a parameter of the ${kind} space — the ${kind} model has ${kind === 'symmetric' ? 'jumpPenalty, maxFeatures' : 'jumpPenaltyEnter, jumpPenaltyExit, maxFeatures'}`);
-  return kind === 'symmetric'
-    ? symmetricSpace(D, { jumpPenalty: edits.jumpPenalty, maxFeatures: edits.maxFeatures })
-    : asymmetricSpace(D, { jumpPenaltyEnter: edits.jumpPenaltyEnter, jumpPenaltyExit: edits.jumpPenaltyExit, maxFeatures: edits.maxFeatures });
-}
-
-/** Builds the main thread's contexts (calendar and out-of-sample start per factor), mapping data problems to exit 2. */
-function contextsFor(cache: TuningContextCache, dataKey: string, data: LoadedData, config: RunConfig, factors: string[]): Map<string, TuningContext> {
-  const out = new Map<string, TuningContext>();
-  for (const f of factors) {
-    try {
-      out.set(f, cache.context(dataKey, data.panel, config, f));
-    } catch (e) {
-      if (e instanceof BacktestDataError || e instanceof CandidateError) fail(e.message);
-      throw e;
-    }
-  }
-  for (const [f, ctx] of out) {
-    if (ctx.firstOutOfSample >= ctx.dates.length - 2) {
-      fail(`${f}: no out-of-sample days — the first refit needs ${config.trainMinYears} years of valid features and the data run ${ctx.dates[0]} to ${ctx.dates[ctx.dates.length - 1]}; load a longer history or lower trainMinYears (e.g. --set trainMinYears=3)`);
-    }
-  }
-  return out;
-}
 
 // ---- formatting ----------------------------------------------------------------------------------
 
@@ -279,7 +257,7 @@ const OPTIONS = {
   'config-out': { type: 'string' }, resume: { type: 'string' },
   fix: { type: 'string', multiple: true }, range: { type: 'string', multiple: true },
   split: { type: 'string' }, every: { type: 'string' }, lookback: { type: 'string' }, batch: { type: 'string' },
-  startup: { type: 'string' },
+  startup: { type: 'string' }, cache: { type: 'string' },
 } as const;
 
 /** Options that define a study: they cannot change when resuming. */
@@ -287,11 +265,14 @@ const DEFINING = ['config', 'set', 'factor', 'sampler', 'select', 'space', 'seed
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCli(expandMultiValues(argv, ['data', 'set', 'fix', 'range']), OPTIONS);
-  const workers = values.workers === undefined ? defaultWorkerCount() : intOption('workers', values.workers, 1, 1, 256);
+  const workers = values.workers === undefined ? undefined : intOption('workers', values.workers, 1, 1, 256);
   for (const [opt, p] of [['out', values.out], ['config-out', values['config-out']]] as const) {
     if (p !== undefined && !existsSync(dirname(resolve(p)))) fail(`--${opt} ${p}: the folder ${dirname(resolve(p))} does not exist — create it or write elsewhere`);
   }
-  const cache = new TuningContextCache();
+  let cacheDir: string | null = null;
+  if (values.cache !== undefined) {
+    try { cacheDir = openCacheDir(values.cache); } catch (e) { fail((e as Error).message); }
+  }
 
   let definition: StudyDefinition;
   let previous: StudyState | undefined;
@@ -299,6 +280,16 @@ export async function run(argv: string[]): Promise<number> {
   let dataKey: string;
   let config: RunConfig;
   let out: string;
+  let plan: StudyPlan;
+  const engine = new Engine();
+  const planOf = (factors: string[]) => {
+    try {
+      return planStudy(engine, dataKey, config, factors);
+    } catch (e) {
+      if (e instanceof BacktestDataError || e instanceof StudyPlanError || e instanceof CandidateError) fail(e.message);
+      throw e;
+    }
+  };
 
   if (values.resume) {
     const given = DEFINING.filter((k) => values[k] !== undefined);
@@ -316,16 +307,22 @@ export async function run(argv: string[]): Promise<number> {
     if (dataKey !== ctx!.data!.hash) {
       fail(`${values.resume}: the data (${data.name}, hash ${dataKey.slice(0, 12)}…) are not the study's (${ctx!.data!.name}, hash ${ctx!.data!.hash.slice(0, 12)}…) — pass the original files with --data`);
     }
+    engine.setData(dataKey, data.panel);
     definition = state.definition;
     const problems = validateDefinition(definition, featureCount(config));
     if (problems.length) fail(`${values.resume}: ${problems.join('; ')}`);
     if (values.trials !== undefined) {
-      const n = intOption('trials', values.trials, definition.nTrials, 1, 100_000);
+      const n = intOption('trials', values.trials, definition.nTrials, 1, MAX_TRIALS);
       if (n < definition.nTrials) fail(`--trials ${n} is below the study's ${definition.nTrials} — a study can be extended, not shortened`);
       definition = { ...definition, nTrials: n };
     }
     previous = { ...state, definition };
     out = values.out ?? values.resume;
+    plan = planOf(definition.factors);
+    const d = state.dates;
+    if (d && (d.length !== plan.dates.length || d[0] !== plan.dates[0] || d[d.length - 1] !== plan.dates[plan.dates.length - 1])) {
+      fail(`${values.resume}: its calendar (${d.length} days) differs from the data's (${plan.dates.length} days) — pass the original files with --data, or start a new study`);
+    }
   } else {
     if (!values.out) fail('--out study.json is required (the study is written there as trials finish)');
     out = values.out!;
@@ -333,20 +330,22 @@ export async function run(argv: string[]): Promise<number> {
     if (select !== 'static' && select !== 'rolling') fail(`--select must be static or rolling, got "${select}"`);
     const kind = (values.space ?? 'symmetric') as TuningStrategy;
     if (kind !== 'symmetric' && kind !== 'asymmetric') fail(`--space must be symmetric or asymmetric, got "${values.space}"`);
-    const samplerKind = values.sampler ?? (select === 'rolling' ? 'grid' : 'tpe');
+    const samplerKind = values.sampler ?? defaultSampler(select);
     if (samplerKind !== 'grid' && samplerKind !== 'random' && samplerKind !== 'tpe') fail(`--sampler must be grid, random or tpe, got "${samplerKind}"`);
-    const nTrials = intOption('trials', values.trials, 50, 1, 100_000);
+    const nTrials = intOption('trials', values.trials, DEFAULT_TRIALS, 1, MAX_TRIALS);
     const seed = intOption('seed', values.seed, 0, 0, 4294967295);
     if (select === 'static' && (values.every !== undefined || values.lookback !== undefined)) fail('--every and --lookback apply to --select rolling');
     if (select === 'rolling' && values.split !== undefined) fail('--split applies to --select static (rolling selection has no fixed windows)');
     if (samplerKind !== 'tpe' && (values.batch !== undefined || values.startup !== undefined)) fail('--batch and --startup apply to --sampler tpe');
-    const everyMonths = intOption('every', values.every, 6, 1, 120);
-    let lookbackYears = 6;
+    let lookbackYears: number | undefined;
     if (values.lookback !== undefined) {
       lookbackYears = Number(values.lookback);
       if (!(lookbackYears >= 1 / 12 && lookbackYears <= 50)) fail(`--lookback must be a number of years from 1/12 to 50, got "${values.lookback}"`);
     }
+    if (values.split !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.split)) fail(`--split must be a date YYYY-MM-DD, got "${values.split}"`);
     const edits = spaceEdits(values.fix, values.range);
+    const wrong = (Object.keys(edits) as ParamName[]).filter((n) => (kind === 'symmetric' ? n === 'jumpPenaltyEnter' || n === 'jumpPenaltyExit' : n === 'jumpPenalty'));
+    if (wrong.length) fail(`${wrong.join(', ')} is not a parameter of the ${kind} space — the ${kind} model has ${kind === 'symmetric' ? 'jumpPenalty, maxFeatures' : 'jumpPenaltyEnter, jumpPenaltyExit, maxFeatures'}`);
     config = loadConfig(values.config, values.set);
     const factorArg = (values.factor ?? 'all').trim();
     const tickers = config.factors.map((f) => f.ticker);
@@ -357,97 +356,52 @@ export async function run(argv: string[]): Promise<number> {
 
     data = await loadPanel(values.data ?? []);
     dataKey = await panelHash(data.panel);
+    engine.setData(dataKey, data.panel);
     config = { ...config, dataset: { id: dataKey, name: data.name, hash: dataKey, firstDate: data.panel.dates[0]!, lastDate: data.panel.dates[data.panel.dates.length - 1]! } };
-    const contexts = contextsFor(cache, dataKey, data, config, factors);
-    const D = featureCount(config);
-    const space = buildSpace(kind, D, edits);
-    const spaces: Record<string, SearchSpace> = {};
-    for (const f of factors) spaces[f] = space;
-
-    let selection: SelectionConfig;
-    const any = contexts.get(factors[0]!)!;
-    const dates = any.dates;
-    const firstOos = Math.max(...[...contexts.values()].map((c) => c.firstOutOfSample));
-    if (select === 'static') {
-      if (values.split !== undefined) {
-        const split = values.split;
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(split)) fail(`--split must be a date YYYY-MM-DD, got "${split}"`);
-        if (split <= dates[firstOos]! || split > dates[dates.length - 1]!) fail(`--split ${split} must fall inside the out-of-sample span ${dates[firstOos]} … ${dates[dates.length - 1]}`);
-        selection = { mode: 'static', validation: { start: dates[firstOos]!, end: split }, holdout: { start: split, end: FAR_END } };
-      } else {
-        // The suggested 70% / 30% split of the common out-of-sample span (select.ts defaultStaticWindows).
-        const marker = new Float64Array(dates.length).fill(NaN).fill(0, firstOos);
-        const w = defaultStaticWindows(dates, [{ trialId: 0, params: {}, longShort: marker }]);
-        selection = { mode: 'static', validation: w.validation, holdout: w.holdout };
-      }
-      const [lo, hi] = windowIndices(dates, selection.validation);
-      if (hi - lo < STATIC_MIN_DAYS) {
-        fail(`the validation window ${windowText(dates, selection.validation)} has ${hi - lo} days; a candidate needs ${STATIC_MIN_DAYS} — move --split later, load a longer history or lower trainMinYears`);
-      }
-    } else {
-      selection = { mode: 'rolling', everyMonths, lookbackYears };
-      if (dates.length - firstOos <= ROLLING_MIN_DAYS) {
-        fail(`the candidate paths have ${dates.length - firstOos} days; rolling selection needs more than ${ROLLING_MIN_DAYS} (one year before the first choice) — load a longer history or lower trainMinYears`);
-      }
-    }
-    let sampler: SamplerConfig;
-    if (samplerKind === 'tpe') {
-      sampler = { kind: 'tpe', batchSize: intOption('batch', values.batch, 8, 1, 1000) };
-      if (values.startup !== undefined) sampler.nStartup = intOption('startup', values.startup, 10, 1, 100_000);
-    }
-    else sampler = samplerKind === 'grid' ? { kind: 'grid' } : { kind: 'random' };
-
+    plan = planOf(factors);
     const context: StudyContext = {
       tool: 'cli tune', strategy: kind,
       data: { paths: data.simulated ? ['demo'] : (values.data ?? []).map((p) => resolve(p)), name: data.name, hash: dataKey, simulated: data.simulated },
       config,
     };
-    const body = { factors, spaces, sampler, nTrials, seed, selection };
-    const id = `tune-${deriveSeed(JSON.stringify(body), tuningConfigKey(config), dataKey).toString(16).padStart(8, '0')}`;
-    definition = { id, name: `${factors.join(',')} ${kind} ${samplerKind} ×${nTrials} (${select})`, createdAt: new Date().toISOString(), ...body, context };
-    const problems = validateDefinition(definition, D);
-    if (problems.length) fail(problems.join('; '));
+    const request: StudyRequest = {
+      factors, kind, edits, sampler: samplerKind, nTrials, seed, selection: select, context: context as unknown as Record<string, unknown>,
+      name: `${factors.join(',')} ${kind} ${samplerKind} ×${nTrials} (${select})`,
+    };
+    if (samplerKind === 'tpe') {
+      request.batchSize = intOption('batch', values.batch, DEFAULT_TPE_BATCH, 1, 1000);
+      request.nStartup = intOption('startup', values.startup, DEFAULT_TPE_STARTUP, 1, MAX_TRIALS);
+    }
+    if (select === 'static') request.split = values.split;
+    else { request.everyMonths = intOption('every', values.every, ROLLING_EVERY_MONTHS, 1, 120); if (lookbackYears !== undefined) request.lookbackYears = lookbackYears; }
+    const built = buildStudyDefinition(request, config, plan, dataKey, Date.now());
+    if ('errors' in built) return fail(built.errors.join('; '));
+    definition = built.definition;
 
     // What the windows are (README "Windows: which days choose and which days report").
-    const oos = dates.length - firstOos;
-    console.error(`tune: ${data.simulated ? 'simulated demo data' : data.name}, ${dates[0]} … ${dates[dates.length - 1]}; first refit ${any.refitDates[0]} ` +
-      `(trainMinYears ${config.trainMinYears}, ${config.refitFrequency} refits); candidate paths out of sample from ${dates[firstOos]} (${(oos / 252).toFixed(1)} years)`);
-    if (selection.mode === 'static') {
-      console.error(`tune: static selection — validation ${windowText(dates, selection.validation)}, holdout ${windowText(dates, selection.holdout!)}`);
-    } else {
-      console.error(`tune: rolling selection — re-tune every ${everyMonths} months on the preceding ${lookbackYears} years of path (at least one year needed)`);
-      if (oos / 252 < lookbackYears) console.error(`tune: note — the paths are ${(oos / 252).toFixed(1)} years long, shorter than the ${lookbackYears}-year lookback: early choices read less history (lower trainMinYears for longer paths)`);
-      if (samplerKind === 'tpe') console.error('tune: note — TPE steers the candidates by whole-path Sharpe, which includes days after early re-tune dates; for a strictly out-of-sample rolling backtest use --sampler grid or random');
-    }
-    if (sampler.kind === 'grid') {
+    const dates = plan.dates;
+    const first = definition.factors[0]!;
+    console.error(`tune: ${data.simulated ? 'simulated demo data' : data.name}, ${dates[0]} … ${dates[dates.length - 1]}; first refit ${plan.firstRefit[first]} ` +
+      `(trainMinYears ${config.trainMinYears}, ${config.refitFrequency} refits); candidate paths out of sample from ${plan.commonStart} (${(plan.outOfSampleDays / 252).toFixed(1)} years)`);
+    const sel = definition.selection;
+    if (sel.mode === 'static') console.error(`tune: static selection — validation ${windowText(dates, sel.validation)}, holdout ${windowText(dates, sel.holdout!)}`);
+    else console.error(`tune: rolling selection — re-tune every ${sel.everyMonths} months on the preceding ${sel.lookbackYears} years of path (at least one year needed)`);
+    for (const n of built.notes) console.error(`tune: note — ${n}`);
+    if (definition.sampler.kind === 'grid') {
+      const space = definition.spaces[first]!;
       const d = searchedDimensions(space).length;
       const n = defaultGridPoints(space, nTrials);
       console.error(`tune: grid of ${n}${d > 1 ? ` ^ ${d}` : ''} = ${n ** d} candidates per factor`);
     }
   }
 
-  // Every candidate must run on the main thread's calendar (the study's); the worker sends its calendar's shape.
-  const contexts = contextsFor(cache, dataKey, data, config, definition.factors);
   const strategy = ((definition.context as Partial<StudyContext> | undefined)?.strategy ?? definition.spaces[definition.factors[0]!]!.kind) as TuningStrategy;
   if (previous && previous.status === 'done' && previous.trials.filter((t) => t.status !== 'cancelled').length >= totalTrials(definition)) {
     return finish(previous, config, values['config-out'], out, false);
   }
-  if (workers > availableParallelism()) console.error(`tune: note — ${workers} workers on ${availableParallelism()} cores: they share the cores (the result is the same)`);
-
-  const pool = new NodeWorkerPool<TuneRequest, TuneReply>({
-    module: fileURLToPath(new URL('../tune-worker.ts', import.meta.url)),
-    size: workers,
-    workerData: { dataKey, panel: data.panel } satisfies TuneWorkerData,
-  });
-  const evaluate: Evaluator = async (params, trial, signal): Promise<CandidatePath> => {
-    const ctx = contexts.get(trial.factor)!;
-    const reply = await pool.run({ config, factor: trial.factor, strategy, params }, { signal });
-    const c = reply.calendar, d = ctx.dates;
-    if (c.length !== d.length || c.first !== d[0] || c.last !== d[d.length - 1]) {
-      throw new Error(`the worker's calendar (${c.length} days, ${c.first} … ${c.last}) differs from the study's (${d.length} days, ${d[0]} … ${d[d.length - 1]})`);
-    }
-    return { ...reply.path, dates: d };
-  };
+  const executor = new NodeEngineExecutor({ panel: data.panel, dataKey, workers, cacheDir });
+  if (executor.workers > availableParallelism()) console.error(`tune: note — ${executor.workers} workers on ${availableParallelism()} cores: they share the cores (the result is the same)`);
+  const evaluate = executorEvaluator(executor, { dataKey, config, strategy, dates: plan.dates });
 
   // Saving: at the first trial, then at most every SAVE_EVERY_MS, and at every status change.
   let lastTrialSave = -Infinity;
@@ -478,12 +432,12 @@ export async function run(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const total = totalTrials(definition);
-  console.error(`tune: ${definition.factors.join(', ')} · ${strategy} space · ${definition.sampler.kind} sampler · ${total} trials · ${pool.size} worker${pool.size === 1 ? '' : 's'}${previous ? ` · resuming ${previous.trials.filter((t) => t.status !== 'cancelled').length} finished` : ''}`);
+  console.error(`tune: ${definition.factors.join(', ')} · ${strategy} space · ${definition.sampler.kind} sampler · ${total} trials · ${executor.workers} worker${executor.workers === 1 ? '' : 's'}${previous ? ` · resuming ${previous.trials.filter((t) => t.status !== 'cancelled').length} finished` : ''}`);
   const t0 = performance.now();
   let state: StudyState;
   try {
     const opts = {
-      evaluate, concurrency: pool.size, signal: controller.signal, onTrial, onStatus,
+      evaluate, concurrency: executor.workers, signal: controller.signal, onTrial, onStatus,
       onProgress: (p: StudyProgress) => console.error(progressLine(p, definition.factors)),
       progressIntervalMs: 1000,
     };
@@ -497,11 +451,11 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     running = false;
     if (timer) clearTimeout(timer);
-    await pool.close();
+    await executor.close();
   }
   const wall = performance.now() - t0;
   const ran = state.trials.filter((t) => t.status === 'done' || t.status === 'failed').length - (previous?.trials.filter((t) => t.status !== 'cancelled').length ?? 0);
-  console.error(`tune: ${state.status} after ${formatDuration(wall)} — ${ran} candidates this run (${(ran / (wall / 1000)).toFixed(2)} per second on ${pool.size} worker${pool.size === 1 ? '' : 's'})`);
+  console.error(`tune: ${state.status} after ${formatDuration(wall)} — ${ran} candidates this run (${(ran / (wall / 1000)).toFixed(2)} per second on ${executor.workers} worker${executor.workers === 1 ? '' : 's'})`);
   try {
     return finish(state, config, values['config-out'], out, true);
   } finally {

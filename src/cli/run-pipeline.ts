@@ -1,0 +1,73 @@
+// The command line's side of the run pipeline (core pipeline/run.ts): `--workers N` worker threads,
+// `--cache DIR` for a cache that outlives the command, progress on stderr, and the memory of paths
+// gathered by this command (so runs of one command that differ only in allocation or execution
+// settings — a report's tables, a sweep — fit nothing twice).
+import { NodeEngineExecutor } from './engine-pool.ts';
+import { DirCache, openCacheDir } from './dir-cache.ts';
+import { CliError } from './args.ts';
+import { runPipeline, type PipelineProgress } from '../core/pipeline/run.ts';
+import { FailSafeCache, LayeredCache, MemoryCache, type RegimeCache } from '../core/pipeline/cache.ts';
+import { BacktestDataError, type BacktestResult } from '../core/backtest/index.ts';
+import type { Panel } from '../core/data/panel.ts';
+import type { RunConfig } from '../core/config.ts';
+
+/** The `--workers` / `--cache` options, for a command's parseCli table. */
+export const PIPELINE_OPTIONS = { workers: { type: 'string' }, cache: { type: 'string' } } as const;
+
+export const PIPELINE_HELP = `  --workers N            worker threads that fit the regime models (default: one per core); the
+                         result is the same for any N
+  --cache DIR            keep fitted models and regime paths in DIR and reuse them in later commands
+                         (a tuning study's candidates, a run on data extended by new days, a run that
+                         changes only allocation settings); no cache on disk without it`;
+
+export function parseWorkers(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isInteger(n) || n < 1 || n > 256) throw new CliError(`--workers must be a whole number from 1 to 256, got "${raw}"`);
+  return n;
+}
+
+function progressPrinter(label: string): ((p: PipelineProgress) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  let last = 0;
+  return (p) => {
+    const t = Date.now();
+    if (t - last < 1000 && p.done < p.total) return;
+    last = t;
+    const per = p.factors.map((f) => `${f.ticker} ${f.done}/${f.total}`).join(' · ');
+    process.stderr.write(`\r${label}${p.stage}: ${p.done}/${p.total} refits (${per})\u001b[K`);
+    if (p.stage !== 'fitting regime models') process.stderr.write('\n');
+  };
+}
+
+/** A pipeline session of one command: one pool of worker threads for the panel, several runs. */
+export class CliPipeline {
+  readonly executor: NodeEngineExecutor;
+  /** Finished paths: this command's memory, then the folder (core pipeline/run.ts taskCache). */
+  private readonly tasks: RegimeCache;
+
+  constructor(readonly panel: Panel, readonly dataKey: string, values: { workers?: string; cache?: string }) {
+    let cacheDir: string | null = null;
+    if (values.cache !== undefined) {
+      try { cacheDir = openCacheDir(values.cache); } catch (e) { throw new CliError((e as Error).message); }
+    }
+    this.executor = new NodeEngineExecutor({ panel, dataKey, workers: parseWorkers(values.workers), cacheDir });
+    const layers: RegimeCache[] = [new MemoryCache(512 * 2 ** 20)];
+    if (cacheDir) layers.push(new FailSafeCache(new DirCache(cacheDir), (e) => console.error(`warning: the cache folder ${cacheDir} cannot be used (${(e as Error).message}); going on without it`)));
+    this.tasks = new LayeredCache(layers);
+  }
+
+  /** The backtest of `config` (data problems become one-line CLI errors, exit code 2). */
+  async run(config: RunConfig, label = ''): Promise<BacktestResult> {
+    try {
+      return await runPipeline(config, { dataKey: this.dataKey, executor: this.executor, panel: this.panel, taskCache: this.tasks, onProgress: progressPrinter(label) });
+    } catch (e) {
+      if (e instanceof BacktestDataError) throw new CliError(e.message);
+      throw e;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.executor.close();
+  }
+}

@@ -38,6 +38,8 @@ export class AppState {
   error = $state<string | null>(null);
   /** False when IndexedDB cannot be used: data then lives only until the tab closes. */
   storageAvailable = $state(true);
+  /** A tuning study running in this page (set by the Tune screen's state), for the header's job line. */
+  tuning = $state.raw<{ done: number; total: number; name: string } | null>(null);
 
   selectedId = $derived(this.selected?.id ?? null);
   hasDemo = $derived(this.datasets.some((d) => d.simulated));

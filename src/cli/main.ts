@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   metrics: { summary: 'Performance metrics table for any daily return series', load: () => import('./commands/metrics.ts') },
   tune: { summary: 'Hyperparameter search per factor (grid | random | tpe)', load: () => import('./commands/tune.ts') },
   report: { summary: 'Results tables for the README (default and 5-year minimum windows)', load: () => import('./commands/report.ts') },
+  'demo-cache': { summary: 'Regime paths of the demo\'s default run, shipped for the first open', load: () => import('./commands/demo-cache.ts') },
 };
 
 function usage(): string {

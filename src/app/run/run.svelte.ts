@@ -1,39 +1,48 @@
-// The current backtest run (issue 6): the configuration being edited, the last result, and the
-// worker job between them. One RunState per app, shared through typed context (setRunState /
-// getRunState below, the svelte.dev pattern); the Backtest, Periods, Regimes and Tune screens all
-// read it.
+// The current backtest run: the configuration being edited, the result on screen, and the job
+// between them. One RunState per app, shared through typed context (setRunState / getRunState
+// below, the svelte.dev pattern); the Backtest, Periods, Regimes and Tune screens all read it.
 //
 //   const run = getRunState();
 //   run.config            current configuration (plain, validated; replace it, never mutate it)
 //   run.setConfig(raw)    validates `raw` (core validateConfig) and takes it when valid
-//   run.run(config?)      runs the backtest of the selected data set in a worker
-//   run.cancel()          stops it (the worker is terminated)
-//   run.result            the last finished BacktestResult ($state.raw: big and immutable)
-//   run.status / run.progress / run.error
+//   run.run(config?)      shows the stored result of the selected data set and configuration, or
+//                         computes it (core runPipeline: regime paths on every core, from the
+//                         caches where they were computed before, then the assembly in a worker)
+//   run.cancel()          stops it (the workers are terminated)
+//   run.result            the result on screen ($state.raw: big and immutable); ALWAYS of the
+//                         selected data set: switching data sets clears it (and shows the new data
+//                         set's stored result, if any); a run finishing for another data set only
+//                         stores its result
+//   run.status / run.progress (per factor) / run.error
 //
-// The page never computes finance: the backtest runs in workers/backtest.worker.ts, which stores
-// the finished result (storage/runs.ts) so a reload shows it again without a minute of work.
+// The page never computes finance: the workers do (workers/engine.worker.ts).
 import { loadChartJs } from '../charts/load.ts';
 import { createContext } from 'svelte';
 import { defaultConfig, serializeConfig, validateConfig, type ConfigResult, type RunConfig } from '../../core/config.ts';
-import type { BacktestResult } from '../../core/backtest/index.ts';
+import type { BacktestResult, RegimePaths } from '../../core/backtest/index.ts';
 import type { PeriodTable, PeriodWindow } from '../../core/metrics/periods.ts';
 import { isCancelled, type Job } from '../workers/pool.ts';
 import type { AppState } from '../state.svelte.ts';
 import type { Router } from '../router.svelte.ts';
 import type { ScreenId } from '../screens.ts';
-import { BacktestClient } from './client.ts';
+import { EngineClient } from './engine-client.ts';
 import { fitConfigToDataset, sameDataset, type FittedConfig } from './universe.ts';
+import { runPipeline, PipelineCancelled, type PipelineProgress, type FactorProgress } from '../../core/pipeline/run.ts';
+import { MemoryCache } from '../../core/pipeline/cache.ts';
+import { usableSeed } from '../../core/pipeline/seed.ts';
+import { configDifferences } from '../../core/config-diff.ts';
 import { decodeShareLink, isShareHash, shareUrl } from '../../share/link.ts';
 import { formatDate } from '../format.ts';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'cancelled';
 
 export interface RunProgress {
-  /** "fitting regime models", "allocating", "reading the stored result" … */
+  /** "fitting regime models", "allocating and measuring", "reading the stored result" … */
   stage: string;
   done: number;
   total: number;
+  /** Per factor (both strategies together), while regime paths are gathered. */
+  factors?: FactorProgress[];
 }
 
 /** What the app shows about a share link that was opened. */
@@ -43,7 +52,7 @@ export type LinkNotice =
   | { kind: 'loaded'; config: RunConfig; message: string };
 
 export interface RunStateDeps {
-  client?: BacktestClient;
+  client?: EngineClient;
   /** Keep finished runs in this browser and show them again instead of rerunning (default true). */
   useStore?: boolean;
   router?: Router;
@@ -68,6 +77,8 @@ export class RunState {
   elapsedMs = $state<number | null>(null);
   /** The result on screen came from this browser's store of finished runs, not a fresh run. */
   fromStore = $state(false);
+  /** Name and dates of the data set the running job computes (it may no longer be the selected one). */
+  runningOn = $state.raw<{ id: string; name: string } | null>(null);
   /** Bumped each time a new result arrives (screens key their charts on it). */
   resultVersion = $state(0);
   /** The notice about the share link in the address (error, data set missing, loaded). */
@@ -81,7 +92,11 @@ export class RunState {
 
   running = $derived(this.status === 'running');
 
-  readonly client: BacktestClient;
+  readonly client: EngineClient;
+  /** Regime paths gathered by this page, by task name: a run that changes only allocation settings asks no worker for them. */
+  private readonly paths = new MemoryCache(96 * 2 ** 20);
+  /** Data sets whose shipped seed cache was already read (pipeline/seed.ts). */
+  private readonly seeded = new Set<string>();
   private readonly app: AppState;
   private readonly useStore: boolean;
   private readonly router: Router | undefined;
@@ -89,7 +104,10 @@ export class RunState {
   readonly planned: FittedConfig;
   /** True when the configuration differs from the one the result on screen was made with. */
   readonly stale: boolean;
+  /** The settings that differ between the result on screen and the configuration, in words. */
+  readonly differences: string[];
   private job: Job<unknown> | null = null;
+  private abort: AbortController | null = null;
   private token = 0;
   private booted = false;
 
@@ -97,7 +115,8 @@ export class RunState {
     this.app = app;
     this.planned = $derived(fitConfigToDataset(this.config, this.app.selected));
     this.stale = $derived(!!this.result && canonical(this.planned.config) !== canonical(this.result.config));
-    this.client = deps.client ?? new BacktestClient();
+    this.differences = $derived(this.result && this.stale ? configDifferences(this.result.config, this.planned.config) : []);
+    this.client = deps.client ?? new EngineClient();
     this.useStore = deps.useStore ?? true;
     this.router = deps.router;
   }
@@ -120,15 +139,17 @@ export class RunState {
   }
 
   /**
-   * Runs the backtest of the selected data set with `config` (default: the current one), fitted to
-   * the data set (fitConfigToDataset). A run already going is cancelled first. A finished run of the
-   * same configuration and data stored in this browser is shown at once instead of running again.
-   * Never throws: failures end in `status = 'error'` with `error` saying why.
+   * Shows the backtest of the selected data set with `config` (default: the current one), fitted to
+   * the data set (fitConfigToDataset): the stored result when this browser has it, else computed.
+   * A run already going is cancelled first. Never throws: failures end in `status = 'error'` with
+   * `error` saying why.
    */
   async run(config?: RunConfig): Promise<void> {
     const token = ++this.token;
     this.job?.cancel();
     this.job = null;
+    this.abort?.abort();
+    this.abort = null;
     this.error = null;
     const ds = this.app.selected;
     if (!ds) {
@@ -152,39 +173,60 @@ export class RunState {
     const cfg = checked.config;
     this.config = cfg;
     this.status = 'running';
+    this.runningOn = { id: ds.id, name: ds.name };
     this.startedAt = Date.now();
-    this.progress = { stage: 'starting', done: 0, total: 0 };
+    this.progress = { stage: 'reading the stored result', done: 0, total: 0 };
+    const live = () => token === this.token;
+    const shows = () => live() && this.app.selected?.id === ds.id;
     try {
-      let result: BacktestResult;
+      this.client.open(ds.id, ds.panel);
+      let result: BacktestResult | null = null;
       let stored = false;
-      const onProgress = (p: RunProgress) => {
-        if (token === this.token) this.progress = { stage: p.stage, done: p.done, total: p.total };
-      };
       if (this.useStore) {
-        const job = this.client.runOrRestore(ds.panel, cfg, onProgress);
-        this.job = job;
-        const out = await job.promise;
-        result = out.result;
-        stored = out.fromStore;
-      } else {
-        const job = this.client.run(ds.panel, cfg, onProgress);
+        const job = this.client.storedResult(cfg);
         this.job = job;
         result = await job.promise;
+        stored = !!result;
+        if (result) {
+          // How this result was made then is not how it is shown now.
+          result = { ...result, runStats: { ...result.runStats, workers: 0, fitsComputed: 0, wallMs: Date.now() - (this.startedAt ?? Date.now()) } };
+        }
       }
-      if (token !== this.token) return;
+      if (!live()) return;
+      if (!result) {
+        if (ds.simulated) await this.seed(ds.id);
+        this.progress = { stage: 'fitting regime models', done: 0, total: 0 };
+        const abort = (this.abort = new AbortController());
+        result = await runPipeline(cfg, {
+          dataKey: ds.id, executor: this.client.executor, taskCache: this.paths, signal: abort.signal,
+          onProgress: (p: PipelineProgress) => { if (live()) this.progress = { stage: p.stage, done: p.done, total: p.total, factors: p.factors }; },
+          assemble: (paths: RegimePaths) => {
+            const job = this.client.assemble(ds.id, cfg, paths);
+            this.job = job;
+            return job.promise;
+          },
+        });
+      }
+      if (!live()) return;
       performance.mark('helix:result-received');
       this.job = null;
-      this.result = result;
-      this.fromStore = stored;
-      this.resultVersion++;
+      this.abort = null;
+      this.runningOn = null;
       this.elapsedMs = Date.now() - (this.startedAt ?? Date.now());
       this.progress = null;
       this.status = 'done';
+      // A run for a data set that is no longer selected is stored (in the worker) but not shown.
+      if (!shows()) return;
+      this.result = result;
+      this.fromStore = stored;
+      this.resultVersion++;
     } catch (err) {
-      if (token !== this.token) return;
+      if (!live()) return;
       this.job = null;
+      this.abort = null;
+      this.runningOn = null;
       this.progress = null;
-      if (isCancelled(err)) {
+      if (isCancelled(err) || err instanceof PipelineCancelled) {
         this.status = 'cancelled';
       } else {
         this.status = 'error';
@@ -193,13 +235,64 @@ export class RunState {
     }
   }
 
-  /** Stops the running backtest (its worker is terminated; the last result stays on screen). */
+  /**
+   * The shipped regime paths of the demo's default run (public/demo-cache.bin, pipeline/seed.ts):
+   * read once per page into the page's path memory; a file of another engine version is ignored.
+   */
+  private async seed(datasetId: string): Promise<void> {
+    if (this.seeded.has(datasetId)) return;
+    this.seeded.add(datasetId);
+    try {
+      const res = await fetch(new URL('demo-cache.bin', globalThis.document?.baseURI ?? globalThis.location?.href));
+      if (!res.ok) return;
+      const entries = usableSeed(new Uint8Array(await res.arrayBuffer()), datasetId);
+      await this.paths.putMany(entries);
+    } catch {
+      // No seed: the paths are computed (and cached) as for any data set.
+    }
+  }
+
+  /**
+   * The selected data set changed: the result on screen belonged to the previous one, so it goes;
+   * this data set's stored result for the current settings, if this browser has one, comes instead.
+   */
+  async selectionChanged(): Promise<void> {
+    const ds = this.app.selected;
+    if (this.result && (!ds || this.result.config.dataset?.hash !== ds.id)) {
+      this.result = null;
+      this.fromStore = false;
+      this.resultVersion++;
+    }
+    if (!ds || this.result || this.running || !this.useStore) return;
+    const fitted = fitConfigToDataset(this.config, ds);
+    const checked = validateConfig(fitted.config);
+    if (!checked.ok) return;
+    try {
+      this.client.open(ds.id, ds.panel);
+      const token = this.token;
+      const result = await this.client.storedResult(checked.config).promise;
+      if (!result || token !== this.token || this.app.selected?.id !== ds.id || this.result) return;
+      this.config = checked.config;
+      this.result = result;
+      this.fromStore = true;
+      this.status = 'done';
+      this.elapsedMs = null;
+      this.resultVersion++;
+    } catch {
+      // Nothing stored (or no storage): the screen offers to run.
+    }
+  }
+
+  /** Stops the running backtest (its workers are terminated; the last result stays on screen). */
   cancel(): void {
     if (this.status !== 'running') return;
     this.token++;
+    this.abort?.abort();
+    this.abort = null;
     this.job?.cancel();
     this.job = null;
     this.progress = null;
+    this.runningOn = null;
     this.status = 'cancelled';
   }
 
@@ -226,7 +319,11 @@ export class RunState {
       await this.openLink(hash);
       return;
     }
-    if (!this.app.selected?.simulated) return;
+    if (!this.app.selected?.simulated) {
+      // Another data set: its stored result for these settings, if this browser has one.
+      await this.selectionChanged();
+      return;
+    }
     // Let the first screen finish drawing before the worker takes a core (on a two-core laptop
     // the page would otherwise render in slow, long tasks): chart.js loaded and the first chart
     // built (its first draw is the page's longest task), then two idle periods.
@@ -318,6 +415,7 @@ export class RunState {
 
   dispose(): void {
     this.token++;
+    this.abort?.abort();
     this.client.dispose();
   }
 

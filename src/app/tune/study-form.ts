@@ -5,14 +5,14 @@
 import type { RunConfig } from '../../core/config.ts';
 import { asymmetricSpace, symmetricSpace } from '../../core/tuning/space.ts';
 import { gridSize } from '../../core/tuning/sampler.ts';
-import { STATIC_MIN_DAYS, ROLLING_MIN_DAYS, ROLLING_EVERY_MONTHS, ROLLING_LOOKBACK_YEARS, windowIndices } from '../../core/tuning/select.ts';
-import { validateDefinition, totalTrials } from '../../core/tuning/study.ts';
-import { deriveSeed } from '../../core/tuning/rng.ts';
-import type { Dimension, ParamName, SamplerConfig, SearchSpace, SelectionConfig, StudyDefinition } from '../../core/tuning/types.ts';
+import { ROLLING_EVERY_MONTHS, ROLLING_LOOKBACK_YEARS } from '../../core/tuning/select.ts';
+import { buildStudyDefinition, defaultSampler, MAX_TRIALS, FAR_END, type StudyPlan, type StudyRequest } from '../../core/tuning/plan.ts';
+import type { Dimension, ParamName, SamplerConfig, SearchSpace, StudyDefinition } from '../../core/tuning/types.ts';
+import { formatInteger } from '../format.ts';
+
+export { FAR_END };
 import type { TuningStrategy } from '../../core/tuning/evaluate.ts';
 
-/** Far end of the holdout window: "to the end of the data". */
-export const FAR_END = '9999-12-31';
 
 export interface DimensionForm {
   low: string;
@@ -28,7 +28,8 @@ export interface StudyForm {
   factors: string[];
   kind: TuningStrategy;
   dims: Record<ParamName, DimensionForm>;
-  sampler: 'grid' | 'random' | 'tpe';
+  /** null = the default of the selection mode (core defaultSampler: TPE static, grid rolling). */
+  sampler: 'grid' | 'random' | 'tpe' | null;
   /** Trials per factor (a grid uses ⌊trials^(1/d)⌋ points per searched dimension). */
   trials: string;
   batchSize: string;
@@ -56,7 +57,7 @@ export function defaultStudyForm(): StudyForm {
       jumpPenaltyExit: { ...penalty(), value: '75' },
       maxFeatures: { low: '1', high: '', log: false, fixed: false, value: '9.5' },
     },
-    sampler: 'tpe',
+    sampler: null,
     trials: '50',
     batchSize: '8',
     startup: '10',
@@ -119,20 +120,28 @@ export function spaceFromForm(form: StudyForm, D: number): SearchSpace {
     : asymmetricSpace(D, { jumpPenaltyEnter: edits.jumpPenaltyEnter, jumpPenaltyExit: edits.jumpPenaltyExit, maxFeatures: edits.maxFeatures });
 }
 
+/** The sampler the form stands for: the chosen one, or the selection mode's default. */
+export function effectiveSampler(form: StudyForm): 'grid' | 'random' | 'tpe' {
+  return form.sampler ?? defaultSampler(form.selection);
+}
+
 export function samplerFromForm(form: StudyForm): SamplerConfig | string {
-  if (form.sampler === 'grid') return { kind: 'grid' };
-  if (form.sampler === 'random') return { kind: 'random' };
+  const kind = effectiveSampler(form);
+  if (kind === 'grid') return { kind: 'grid' };
+  if (kind === 'random') return { kind: 'random' };
   const batchSize = whole(form.batchSize, 1, 1000);
-  const nStartup = whole(form.startup, 1, 100000);
+  const nStartup = whole(form.startup, 1, MAX_TRIALS);
   if (batchSize === null) return 'TPE batch size must be a whole number from 1 to 1,000.';
-  if (nStartup === null) return 'TPE random start-up trials must be a whole number from 1 to 100,000.';
+  if (nStartup === null) return `TPE random start-up trials must be a whole number from 1 to ${formatInteger(MAX_TRIALS)}.`;
   return { kind: 'tpe', batchSize, nStartup };
 }
 
+const TRIALS_MESSAGE = `Trials per factor must be a whole number from 1 to ${formatInteger(MAX_TRIALS)}.`;
+
 /** Trials per factor the form asks for, and the study's total (a grid's size is its own). */
 export function trialCount(form: StudyForm, D: number): { perFactor: number; total: number } | string {
-  const n = whole(form.trials, 1, 10000);
-  if (n === null) return 'Trials per factor must be a whole number from 1 to 10,000.';
+  const n = whole(form.trials, 1, MAX_TRIALS);
+  if (n === null) return TRIALS_MESSAGE;
   const sampler = samplerFromForm(form);
   if (typeof sampler === 'string') return sampler;
   if (sampler.kind !== 'grid') return { perFactor: n, total: n * Math.max(1, form.factors.length) };
@@ -144,15 +153,6 @@ export function trialCount(form: StudyForm, D: number): { perFactor: number; tot
   }
 }
 
-/** What the study needs to know about the data (from the tuning worker's plan). */
-export interface PlanInfo {
-  dates: string[];
-  commonStart: string;
-  outOfSampleDays: number;
-  suggestedSplit: string;
-  featureCount: number;
-}
-
 export interface AppStudyContext {
   tool: 'app';
   strategy: TuningStrategy;
@@ -161,60 +161,44 @@ export interface AppStudyContext {
 }
 
 /**
- * The study definition of the form, or the problems in words. `config` is the run configuration
- * (fitted to the selected data set), `plan` what the worker found about the data, `now` the
- * creation time (ms) — informational, and part of the id so two studies never share one.
+ * The study definition of the form, or the problems in words: the form's text fields are read here,
+ * everything else (defaults, limits, windows, id) is core's buildStudyDefinition, exactly as for
+ * `cli tune`. `config` is the run configuration (fitted to the selected data set), `plan` the
+ * worker's plan of the study on the data, `now` the creation time (ms).
  */
-export function buildDefinition(form: StudyForm, config: RunConfig, plan: PlanInfo, now: number): { definition: StudyDefinition } | { errors: string[] } {
+export function buildDefinition(form: StudyForm, config: RunConfig, plan: StudyPlan, now: number): { definition: StudyDefinition; notes: string[] } | { errors: string[] } {
   const errors: string[] = [];
-  const tickers = config.factors.map((f) => f.ticker);
-  const factors = tickers.filter((t) => form.factors.includes(t));
-  if (!factors.length) errors.push('Pick at least one factor to tune.');
-  const D = plan.featureCount;
-  const sampler = samplerFromForm(form);
-  if (typeof sampler === 'string') errors.push(sampler);
-  const nTrials = whole(form.trials, 1, 10000);
-  if (nTrials === null) errors.push('Trials per factor must be a whole number from 1 to 10,000.');
+  const nTrials = whole(form.trials, 1, MAX_TRIALS);
+  if (nTrials === null) errors.push(TRIALS_MESSAGE);
   const seed = whole(form.seed, 0, 4294967295);
   if (seed === null) errors.push('The seed must be a whole number from 0 to 4,294,967,295.');
-
-  let selection: SelectionConfig | null = null;
-  const dates = plan.dates;
-  const lastDate = dates[dates.length - 1] ?? '';
+  const kind = effectiveSampler(form);
+  const request: StudyRequest = {
+    name: form.name, factors: form.factors, kind: form.kind, sampler: kind, nTrials: nTrials ?? undefined, seed: seed ?? undefined,
+    selection: form.selection, context: { tool: 'app', strategy: form.kind, config } satisfies AppStudyContext as unknown as Record<string, unknown>,
+  };
+  const edits: NonNullable<StudyRequest['edits']> = {};
+  for (const name of dimensionNames(form.kind)) {
+    const d = form.dims[name];
+    const high = d.high.trim() === '' && name === 'maxFeatures' ? plan.featureCount : num(d.high);
+    edits[name] = { low: num(d.low), high, log: d.log, ...(d.fixed ? { fixed: num(d.value) } : {}) };
+  }
+  request.edits = edits;
+  if (kind === 'tpe') {
+    const sampler = samplerFromForm(form);
+    if (typeof sampler === 'string') errors.push(sampler);
+    else if (sampler.kind === 'tpe') { request.batchSize = sampler.batchSize; request.nStartup = sampler.nStartup; }
+  }
   if (form.selection === 'static') {
-    const split = form.split.trim() || plan.suggestedSplit;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(split)) errors.push(`The holdout start must be a date, got “${form.split}”.`);
-    else if (split <= plan.commonStart || split > lastDate) errors.push(`The holdout must start inside the out-of-sample span, after ${plan.commonStart} and by ${lastDate}.`);
-    else {
-      const validation = { start: plan.commonStart, end: split };
-      const [lo, hi] = windowIndices(dates, validation);
-      if (hi - lo < STATIC_MIN_DAYS) errors.push(`The validation window ${plan.commonStart} – ${split} has ${hi - lo} days; a candidate needs at least ${STATIC_MIN_DAYS}. Move the holdout start later.`);
-      selection = { mode: 'static', validation, holdout: { start: split, end: FAR_END } };
-    }
+    if (form.split.trim()) request.split = form.split.trim();
   } else {
     const everyMonths = whole(form.everyMonths, 1, 120);
-    const lookbackYears = num(form.lookbackYears);
     if (everyMonths === null) errors.push('Months between re-tunes must be a whole number from 1 to 120.');
-    if (!(lookbackYears >= 1 / 12 && lookbackYears <= 50)) errors.push('The lookback must be from one month (0.0833 years) to 50 years.');
-    if (plan.outOfSampleDays <= ROLLING_MIN_DAYS) errors.push(`The candidates' paths have ${plan.outOfSampleDays} out-of-sample days; rolling selection needs more than ${ROLLING_MIN_DAYS}. Load a longer history or lower the minimum training years.`);
-    if (everyMonths !== null && lookbackYears > 0) selection = { mode: 'rolling', everyMonths, lookbackYears };
+    else request.everyMonths = everyMonths;
+    request.lookbackYears = num(form.lookbackYears);
   }
-  if (errors.length || typeof sampler === 'string' || nTrials === null || seed === null || !selection) return { errors };
-
-  const space = spaceFromForm(form, D);
-  const spaces: Record<string, SearchSpace> = {};
-  for (const f of factors) spaces[f] = space;
-  const body = { factors, spaces, sampler, nTrials, seed, selection };
-  const id = `study-${deriveSeed(JSON.stringify(body), JSON.stringify({ ...config, dataset: null }), config.dataset?.hash ?? '', now).toString(16).padStart(8, '0')}-${now.toString(36)}`;
-  const name = form.name.trim().slice(0, 120) || `${factors.join(', ')} · ${form.kind} · ${sampler.kind} ×${nTrials} · ${selection.mode}`;
-  const context: AppStudyContext = { tool: 'app', strategy: form.kind, config };
-  const definition: StudyDefinition = {
-    id, name, createdAt: new Date(now).toISOString(), ...body, context: context as unknown as Record<string, unknown>,
-  };
-  const problems = validateDefinition(definition, D);
-  if (problems.length) return { errors: problems.map((p) => p.replace(/^study [^:]+: /, '')) };
-  try { totalTrials(definition); } catch (e) { return { errors: [e instanceof Error ? e.message : String(e)] }; }
-  return { definition };
+  if (errors.length) return { errors };
+  return buildStudyDefinition(request, config, plan, config.dataset?.hash ?? '', now);
 }
 
 /** The configuration and model a saved study ran with (app studies and `cli tune` files alike). */

@@ -1,21 +1,26 @@
-// The Tune screen's state (issues 5 and 6): the saved studies, the study on screen, and the one
-// running — its browser worker pool (one worker per core but one, each wrapping the core evaluator
-// with its per-factor context cache: workers/tune.worker.ts), live progress (≤ 10 updates a second,
-// from core runStudy), cancel (terminates the workers at once), resume, the selection and "use these
-// parameters". The study runner (core runStudy) schedules in the page — it only hands candidates to
-// workers and records what comes back — and every trial is saved to IndexedDB as it finishes
-// (storage/studies.ts), so a reload lists the study and an interrupted one can be resumed.
+// The Tune screen's state: the saved studies, the study on screen, and the one running — its pool
+// of engine workers (every core but one, workers/engine.worker.ts; the same engine as a backtest's,
+// so a candidate's path is computed, and cached, exactly as the backtest of those parameters needs
+// it), live progress (≤ 10 updates a second, from core runStudy), cancel (terminates the workers at
+// once), resume, the selection and "use these parameters". The study is set up by core
+// (src/core/tuning/plan.ts), exactly as `cli tune` sets it up; the study runner (core runStudy)
+// schedules in the page — it only hands candidates to workers and records what comes back — and
+// every trial is saved to IndexedDB as it finishes (storage/studies.ts), so a reload lists the study
+// and an interrupted one can be resumed.
 //
 // One TuneState per app (keyed by its AppState, below), so a study keeps running while the person
 // looks at other screens.
-import type { TuneWorkerApi, StudyAnalysis, StudyPlan } from '../../../workers/tune.worker.ts';
+import type { EngineWorkerApi } from '../../../workers/engine.worker.ts';
+import type { StudyAnalysis, StudyPlan } from '../../core/tuning/plan.ts';
+import { executorEvaluator } from '../../core/tuning/plan.ts';
+import { BrowserExecutor, createEnginePool, withData } from '../run/engine-client.ts';
 import type { AppState } from '../state.svelte.ts';
 import type { RunState } from '../run/run.svelte.ts';
 import type { Router } from '../router.svelte.ts';
 import type { StoredDataset } from '../../storage/datasets.ts';
 import type { RunConfig } from '../../core/config.ts';
 import type { TuningStrategy } from '../../core/tuning/evaluate.ts';
-import type { CandidatePath, Evaluator, StudyDefinition, StudyState, TrialRecord } from '../../core/tuning/types.ts';
+import type { StudyDefinition, StudyState, TrialRecord } from '../../core/tuning/types.ts';
 import { runStudy, resumeStudy, isResumable, type StudyProgress } from '../../core/tuning/study.ts';
 import { StudyStore, type StudySummary } from '../../storage/studies.ts';
 import { WorkerPool, defaultPoolSize, isCancelled, type PoolWorker } from '../workers/pool.ts';
@@ -74,8 +79,8 @@ export class TuneState {
   private readonly run: RunState;
   private readonly router: Router | undefined;
   readonly store: StudyStore;
-  private pool: WorkerPool<TuneWorkerApi> | null = null;
-  private analysisPool: WorkerPool<TuneWorkerApi> | null = null;
+  private pool: WorkerPool<EngineWorkerApi> | null = null;
+  private analysisPool: WorkerPool<EngineWorkerApi> | null = null;
   private controller: AbortController | null = null;
   private token = 0;
   private analysisToken = 0;
@@ -88,9 +93,7 @@ export class TuneState {
     this.poolSize = Math.max(1, Math.floor(deps.poolSize ?? defaultPoolSize()));
   }
 
-  private createWorker = (): PoolWorker => {
-    // Written out in full: Vite bundles a worker only from this exact `new Worker(new URL(…))` form.
-    const worker = new Worker(new URL('../../../workers/tune.worker.ts', import.meta.url), { type: 'module', name: 'helix-tune' });
+  private countWorker = (worker: PoolWorker): PoolWorker => {
     this.liveWorkers++;
     this.workersStarted++;
     let alive = true;
@@ -103,18 +106,15 @@ export class TuneState {
   };
 
   /** The study's pool, of the size the form asks for (automatic: every core but one). */
-  private newPool(): WorkerPool<TuneWorkerApi> {
+  private newPool(): WorkerPool<EngineWorkerApi> {
     const size = workersFromForm(this.form, this.poolSize) ?? this.poolSize;
     this.activeWorkers = size;
-    return new WorkerPool<TuneWorkerApi>(this.createWorker, { label: 'tuning', size });
+    return createEnginePool(size, 'tuning', this.countWorker);
   }
 
   /** The selection worker: separate from the study's pool, and not counted among its workers. */
-  private newAnalysisPool(): WorkerPool<TuneWorkerApi> {
-    return new WorkerPool<TuneWorkerApi>(
-      () => new Worker(new URL('../../../workers/tune.worker.ts', import.meta.url), { type: 'module', name: 'helix-tune-select' }),
-      { label: 'selection', size: 1 },
-    );
+  private newAnalysisPool(): WorkerPool<EngineWorkerApi> {
+    return createEnginePool(1, 'selection');
   }
 
   /** Re-reads the list of saved studies. */
@@ -128,9 +128,9 @@ export class TuneState {
   }
 
   /** The worker's plan of a study on `ds` (its calendar and windows); builds the factors' contexts there. */
-  private async plan(pool: WorkerPool<TuneWorkerApi>, ds: StoredDataset, config: RunConfig, factors: string[]): Promise<StudyPlan> {
+  private async plan(pool: WorkerPool<EngineWorkerApi>, ds: StoredDataset, config: RunConfig, factors: string[]): Promise<StudyPlan> {
     return pool.run(async (api) => {
-      if (!(await api.hasData(ds.id))) await api.setData(ds.id, ds.panel);
+      await withData(api, ds.id, ds.panel);
       return api.plan(ds.id, config, factors);
     }).promise;
   }
@@ -157,6 +157,23 @@ export class TuneState {
         this.error = built.errors.join(' ');
         this.stopPool();
         this.phase = 'idle';
+        return;
+      }
+      if (built.notes.length) this.notice = built.notes.join(' ');
+      // The same study (same definition, configuration and data: same id) was saved before. Its
+      // trials would come out the same, so it is shown, or resumed where it stopped, instead.
+      const saved = await this.store.load(built.definition.id).catch(() => undefined);
+      if (saved && token === this.token) {
+        this.stopPool();
+        this.phase = 'idle';
+        if (isResumable(saved)) {
+          const resumed = this.resume(saved.definition.id);
+          this.notice = `This study was started before (“${saved.definition.name ?? saved.definition.id}”): resuming it where it stopped.`;
+          await resumed;
+        } else {
+          await this.open(saved.definition.id);
+          this.notice = `This study was run before (“${saved.definition.name ?? saved.definition.id}”): showing its saved trials instead of computing them again.`;
+        }
         return;
       }
       const initial: StudyState = { definition: built.definition, status: 'new', trials: [], dates: plan.dates };
@@ -219,7 +236,7 @@ export class TuneState {
   /** Runs (or resumes) a study on `pool` until it is done, cancelled or stopped by an error. */
   private async execute(
     token: number, definition: StudyDefinition, plan: StudyPlan, ds: StoredDataset, config: RunConfig,
-    strategy: TuningStrategy, pool: WorkerPool<TuneWorkerApi>, previous: StudyState | undefined,
+    strategy: TuningStrategy, pool: WorkerPool<EngineWorkerApi>, previous: StudyState | undefined,
   ): Promise<void> {
     const controller = new AbortController();
     this.controller = controller;
@@ -234,20 +251,8 @@ export class TuneState {
     this.sessionDone = 0;
     this.resumedFrom = kept.length;
     this.phase = 'running';
-    const dates = plan.dates;
-    const key = ds.id;
     const panel = ds.panel;
-
-    const evaluate: Evaluator = (params, trial, signal) => pool.run(async (api) => {
-      if (!(await api.hasData(key))) await api.setData(key, panel);
-      return api.evaluate(key, config, trial.factor, strategy, params);
-    }, { signal }).promise.then((r): CandidatePath => {
-      const c = r.calendar;
-      if (c.length !== dates.length || c.first !== dates[0] || c.last !== dates[dates.length - 1]) {
-        throw new Error(`the worker's calendar (${c.length} days, ${c.first} … ${c.last}) differs from the study's (${dates.length} days)`);
-      }
-      return { params, dates, longShort: r.longShort, labels: r.labels, refitDates: r.refitDates };
-    });
+    const evaluate = executorEvaluator(new BrowserExecutor(pool, () => panel), { dataKey: ds.id, config, strategy, dates: plan.dates });
 
     const recorder = this.store.recorder();
     const live = () => token === this.token;
@@ -268,11 +273,16 @@ export class TuneState {
           if (live()) this.study = { ...s, trials: s.trials.slice() };
           await recorder.onStatus(s);
         },
-        onProgress: (p: StudyProgress) => { if (live()) this.progress = p; },
+        onProgress: (p: StudyProgress) => {
+          if (!live()) return;
+          this.progress = p;
+          this.app.tuning = { done: p.done, total: p.total, name: definition.name ?? definition.id };
+        },
       };
       final = previous ? await resumeStudy(previous, opts) : await runStudy(definition, opts);
     } finally {
       this.controller = null;
+      this.app.tuning = null;
       if (this.pool === pool) this.stopPool();
       else pool.terminate();
     }

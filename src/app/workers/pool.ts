@@ -15,7 +15,7 @@
 // - Progress: pass `progressCallback(fn)` as an argument: a Comlink.proxy of `fn` throttled to at
 //   most 10 calls a second (the worker should throttle too, see throttle.ts).
 import * as Comlink from 'comlink';
-import { throttle } from './throttle.ts';
+import { throttle } from '../../core/throttle.ts';
 
 /** What the pool needs of a worker: a comlink endpoint that can be terminated (a Worker is one). */
 export interface PoolWorker extends Comlink.Endpoint {

@@ -329,6 +329,21 @@ export function* factorPathSteps(ctx: FactorContext, settingAt: (refitIndex: num
   return { ticker: ctx.ticker, labels, mu, refits, inSampleLabels };
 }
 
+/**
+ * The expected active return of each day's regime from the labels and the refits that own the days
+ * (what factorPathSteps builds while stitching): for a path stored without it.
+ */
+export function muFromLabels(labels: Int8Array, refits: readonly RefitRecord[]): Float64Array {
+  const T = labels.length;
+  const mu = new Float64Array(T).fill(NaN);
+  for (let r = 0; r < refits.length; r++) {
+    const rec = refits[r]!;
+    const until = r + 1 < refits.length ? refits[r + 1]!.day : T;
+    for (let t = rec.day; t < until; t++) { const s = labels[t]!; if (s >= 0) mu[t] = rec.stateMeans[s]!; }
+  }
+  return mu;
+}
+
 /** Drives `factorPathSteps` synchronously against an optional in-memory cache. */
 export function computeFactorPath(ctx: FactorContext, settingAt: (refitIndex: number) => FactorModelParams, factorIndex = 0,
   cache?: SyncCache, stats?: PathStats, onProgress?: (done: number, total: number) => void): FactorPath {

@@ -15,6 +15,7 @@ import { candidateModel } from '../tuning/evaluate.ts';
 import type { CandidateParams } from '../tuning/types.ts';
 import { MemoryCache, type RegimeCache } from './cache.ts';
 import { sha256Text } from './sha256.ts';
+import { throttle } from '../throttle.ts';
 import { ENGINE_VERSION } from './keys.ts';
 
 export interface RegimeTask {
@@ -61,24 +62,25 @@ export function taskKey(task: RegimeTask): string {
 const now = () => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
 /**
- * Drives a path computation: cache reads and writes are awaited, progress is reported (at most every
- * `progressMs`, and always at the end).
+ * Drives a path computation: cache reads and writes are awaited, progress is reported at most every
+ * `progressMs` (and the last value always).
  */
 export async function drivePath<R>(gen: Generator<PathStep, R, (unknown | undefined)[] | undefined>, cache: RegimeCache,
   onProgress?: (p: TaskProgress) => void, progressMs = 100): Promise<R> {
+  const report = onProgress ? throttle(onProgress, progressMs) : null;
   let reply: (unknown | undefined)[] | undefined;
-  let last = -Infinity;
-  for (;;) {
-    const step = gen.next(reply);
-    if (step.done) return step.value;
-    const s = step.value;
-    reply = undefined;
-    if (s.op === 'get') reply = await cache.getMany(s.names);
-    else if (s.op === 'put') await cache.putMany(s.entries);
-    else if (onProgress) {
-      const t = now();
-      if (t - last >= progressMs || s.done === s.total) { last = t; onProgress({ done: s.done, total: s.total }); }
+  try {
+    for (;;) {
+      const step = gen.next(reply);
+      if (step.done) return step.value;
+      const s = step.value;
+      reply = undefined;
+      if (s.op === 'get') reply = await cache.getMany(s.names);
+      else if (s.op === 'put') await cache.putMany(s.entries);
+      else report?.({ done: s.done, total: s.total });
     }
+  } finally {
+    report?.flush();
   }
 }
 

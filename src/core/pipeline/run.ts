@@ -12,6 +12,7 @@ import { prepareBacktestData } from '../backtest/prepare.ts';
 import type { FactorPath } from '../backtest/regimePath.ts';
 import { Engine, taskKey, type RegimeTask, type RegimeTaskResult, type TaskProgress } from './engine.ts';
 import { sha256Text } from './sha256.ts';
+import { throttle } from '../throttle.ts';
 import { ENGINE_VERSION } from './keys.ts';
 import type { RegimeCache } from './cache.ts';
 
@@ -107,25 +108,14 @@ export function resultKey(config: RunConfig, build = ''): string {
 
 const now = () => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
-/** A progress reporter that emits at most every `ms` milliseconds, and always when `force` is set. */
-export function throttled<P>(fn: ((p: P) => void) | undefined, ms: number): (p: P, force?: boolean) => void {
-  let last = -Infinity;
-  return (p, force = false) => {
-    if (!fn) return;
-    const t = now();
-    if (!force && t - last < ms) return;
-    last = t;
-    fn(p);
-  };
-}
-
 /**
  * The regime paths of `tasks` on the executor, all at once (the executor queues beyond its
  * workers). Progress per task is summed per factor. The first failure cancels the rest.
  */
 export async function runRegimeTasks(tasks: RegimeTask[], opts: PipelineOptions, factorTickers: string[]): Promise<RegimeTaskResult[]> {
   const perTask = tasks.map(() => ({ done: 0, total: 0 }));
-  const report = throttled(opts.onProgress, opts.progressMs ?? 100);
+  const throttled = opts.onProgress ? throttle(opts.onProgress, opts.progressMs ?? 100) : null;
+  const report = (p: PipelineProgress, force = false) => { if (!throttled) return; throttled(p); if (force) throttled.flush(); };
   const snapshot = (): PipelineProgress => {
     const factors = factorTickers.map((ticker) => ({ ticker, done: 0, total: 0 }));
     // A task that has not started yet counts as long as the first one that has (factors of one
@@ -163,6 +153,7 @@ export async function runRegimeTasks(tasks: RegimeTask[], opts: PipelineOptions,
     return await Promise.all(tasks.map(one));
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    throttled?.flush();
   }
 }
 

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import * as Comlink from 'comlink';
 import { WorkerPool, CancelledError, isCancelled, progressCallback, type PoolWorker } from '../../../src/app/workers/pool.ts';
-import { throttle } from '../../../src/app/workers/throttle.ts';
+import { throttle } from '../../../src/core/throttle.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

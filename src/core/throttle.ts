@@ -1,6 +1,9 @@
-// Progress at most ~10 times a second (conventions.md, "Long jobs report progress … at most ~10
-// times a second"). Pure TypeScript with no DOM: used in the page (the pool's progress proxies)
-// and inside workers (to avoid posting a message per iteration).
+// The project's one throttle: progress at most ~10 times a second (conventions.md, "Long jobs report
+// progress … at most ~10 times a second"). Pure TypeScript with no DOM, used everywhere progress is
+// reported: the page (the pool's progress proxies), the workers and the engine (so that a busy loop
+// does not post a message per refit), the pipeline's per-factor progress and the command line.
+// Inside one synchronous loop no timer can fire: a call goes through whenever the interval has
+// passed, and `flush()` delivers the last value when the loop ends.
 
 export interface Throttled<A extends unknown[]> {
   (...args: A): void;

@@ -7,7 +7,8 @@ export const LOCALE = 'en-US';
 /** Shown for a value that is missing or not a finite number. */
 export const MISSING = '—';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Month abbreviations, January first: the only month names the app writes. */
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 function nf(min: number, max: number, signed: boolean): Intl.NumberFormat {

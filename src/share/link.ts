@@ -184,7 +184,7 @@ function decodeV1(payload: string): DecodedLink {
   }
   const r = validateConfig(raw);
   if (!r.ok) {
-    const first = r.errors.slice(0, 3).map((e) => `${e.field || 'configuration'}: ${e.message}`).join('; ');
+    const first = r.errors.slice(0, 3).map((e) => e.message).join('; '); // each message names its setting
     return fail('invalid-config', `This share link's configuration is not valid (${first}${r.errors.length > 3 ? `; and ${r.errors.length - 3} more` : ''}). Nothing was changed. ${LINK_HELP}`);
   }
   return { ok: true, version: 1, config: r.config };

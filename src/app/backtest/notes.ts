@@ -1,6 +1,6 @@
 // Sentences of the "Notes on this run" card that are built from the result (display only).
 import type { StrategyDiagnostics } from '../../core/backtest/index.ts';
-import { formatDate, formatInteger, formatPercent } from '../format.ts';
+import { formatDate, formatInteger, formatPercentExact } from '../format.ts';
 
 const STRATEGY_NAME: Record<string, string> = { symmetric: 'Symmetric', asymmetric: 'Asymmetric' };
 
@@ -25,5 +25,5 @@ export function trackingErrorNote(d: StrategyDiagnostics, target: number, dates:
   const met = ok === total
     ? `was met at ${total === 1 ? 'the' : total === 2 ? 'both' : 'all'} ${formatInteger(total)} ${decisions}${span}`
     : `was met at ${formatInteger(ok)} of the ${formatInteger(total)} ${decisions}${span}; out of reach at ${formatInteger(below)} (views too weak to reach it) and ${formatInteger(above)} (above it even at the lowest confidence)`;
-  return `${name} strategy: the ${formatPercent(target)} tracking-error target ${met}.`;
+  return `${name} strategy: the ${formatPercentExact(target)} tracking-error target ${met}.`;
 }

@@ -10,6 +10,7 @@ import { validateDefinition, totalTrials } from '../../core/tuning/study.ts';
 import { deriveSeed } from '../../core/tuning/rng.ts';
 import type { Dimension, ParamName, SamplerConfig, SearchSpace, SelectionConfig, StudyDefinition } from '../../core/tuning/types.ts';
 import type { TuningStrategy } from '../../core/tuning/evaluate.ts';
+import { formatDate, formatDateRange, formatInteger, parseDateInput, plural } from '../format.ts';
 
 /** Far end of the holdout window: "to the end of the data". */
 export const FAR_END = '9999-12-31';
@@ -182,13 +183,14 @@ export function buildDefinition(form: StudyForm, config: RunConfig, plan: PlanIn
   const dates = plan.dates;
   const lastDate = dates[dates.length - 1] ?? '';
   if (form.selection === 'static') {
-    const split = form.split.trim() || plan.suggestedSplit;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(split)) errors.push(`The holdout start must be a date, got “${form.split}”.`);
-    else if (split <= plan.commonStart || split > lastDate) errors.push(`The holdout must start inside the out-of-sample span, after ${plan.commonStart} and by ${lastDate}.`);
+    const typed = parseDateInput(form.split);
+    const split = 'error' in typed ? null : typed.iso ?? plan.suggestedSplit;
+    if ('error' in typed || !split) errors.push(`The holdout start: ${'error' in typed ? typed.error : 'no date'}.`);
+    else if (split <= plan.commonStart || split > lastDate) errors.push(`The holdout must start inside the out-of-sample span, after ${formatDate(plan.commonStart)} and by ${formatDate(lastDate)}.`);
     else {
       const validation = { start: plan.commonStart, end: split };
       const [lo, hi] = windowIndices(dates, validation);
-      if (hi - lo < STATIC_MIN_DAYS) errors.push(`The validation window ${plan.commonStart} – ${split} has ${hi - lo} days; a candidate needs at least ${STATIC_MIN_DAYS}. Move the holdout start later.`);
+      if (hi - lo < STATIC_MIN_DAYS) errors.push(`The validation window ${formatDateRange(plan.commonStart, split)} has ${plural(hi - lo, 'day')}; a candidate needs at least ${formatInteger(STATIC_MIN_DAYS)}. Move the holdout start later.`);
       selection = { mode: 'static', validation, holdout: { start: split, end: FAR_END } };
     }
   } else {
@@ -196,7 +198,7 @@ export function buildDefinition(form: StudyForm, config: RunConfig, plan: PlanIn
     const lookbackYears = num(form.lookbackYears);
     if (everyMonths === null) errors.push('Months between re-tunes must be a whole number from 1 to 120.');
     if (!(lookbackYears >= 1 / 12 && lookbackYears <= 50)) errors.push('The lookback must be from one month (0.0833 years) to 50 years.');
-    if (plan.outOfSampleDays <= ROLLING_MIN_DAYS) errors.push(`The candidates' paths have ${plan.outOfSampleDays} out-of-sample days; rolling selection needs more than ${ROLLING_MIN_DAYS}. Load a longer history or lower the minimum training years.`);
+    if (plan.outOfSampleDays <= ROLLING_MIN_DAYS) errors.push(`The candidates' paths have ${plural(plan.outOfSampleDays, 'out-of-sample day')}; rolling selection needs more than ${formatInteger(ROLLING_MIN_DAYS)}. Load a longer history or lower the minimum training years.`);
     if (everyMonths !== null && lookbackYears > 0) selection = { mode: 'rolling', everyMonths, lookbackYears };
   }
   if (errors.length || typeof sampler === 'string' || nTrials === null || seed === null || !selection) return { errors };

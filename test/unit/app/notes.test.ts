@@ -17,14 +17,14 @@ describe('trackingErrorNote', () => {
   it('all met: the number of decisions, called decisions, with their first and last date', () => {
     const d = diagnostics([0.02, 0.02, 0.02, 0.02, null], { ok: 4, below: 0, above: 0 });
     expect(trackingErrorNote(d, 0.02, dates)).toBe(
-      'Symmetric strategy: the 2.00% tracking-error target was met at all 4 daily allocation decisions (made at each close from 2 Jan 2020 to 7 Jan 2020, each traded at the next close).',
+      'Symmetric strategy: the 2% tracking-error target was met at all 4 daily allocation decisions (made at each close from 2 Jan 2020 to 7 Jan 2020, each traded at the next close).',
     );
   });
 
   it('some out of reach: met, too weak and too strong add up to the decisions', () => {
     const d = diagnostics([null, 0.01, 0.02, 0.02, 0.025], { ok: 2, below: 1, above: 1 });
     expect(trackingErrorNote(d, 0.02, dates)).toBe(
-      'Symmetric strategy: the 2.00% tracking-error target was met at 2 of the 4 daily allocation decisions (made at each close from 3 Jan 2020 to 8 Jan 2020, each traded at the next close); ' +
+      'Symmetric strategy: the 2% tracking-error target was met at 2 of the 4 daily allocation decisions (made at each close from 3 Jan 2020 to 8 Jan 2020, each traded at the next close); ' +
       'out of reach at 1 (views too weak to reach it) and 1 (above it even at the lowest confidence).',
     );
   });

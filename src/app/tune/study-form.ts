@@ -4,7 +4,7 @@
 // validates them (with core's own validateDefinition) and says what is wrong in words.
 import type { RunConfig } from '../../core/config.ts';
 import { asymmetricSpace, symmetricSpace } from '../../core/tuning/space.ts';
-import { gridSize } from '../../core/tuning/sampler.ts';
+import { gridSize, tpeSettings } from '../../core/tuning/sampler.ts';
 import { STATIC_MIN_DAYS, ROLLING_MIN_DAYS, ROLLING_EVERY_MONTHS, ROLLING_LOOKBACK_YEARS, windowIndices } from '../../core/tuning/select.ts';
 import { validateDefinition, totalTrials } from '../../core/tuning/study.ts';
 import { deriveSeed } from '../../core/tuning/rng.ts';
@@ -118,6 +118,33 @@ export function spaceFromForm(form: StudyForm, D: number): SearchSpace {
   return form.kind === 'symmetric'
     ? symmetricSpace(D, { jumpPenalty: edits.jumpPenalty, maxFeatures: edits.maxFeatures })
     : asymmetricSpace(D, { jumpPenaltyEnter: edits.jumpPenaltyEnter, jumpPenaltyExit: edits.jumpPenaltyExit, maxFeatures: edits.maxFeatures });
+}
+
+/**
+ * How TPE spends a factor's trials: batch b is proposed from the finished trials of earlier batches
+ * only, and at random until `nStartup` have finished (core sampler.ts), so the first
+ * ⌈nStartup / batchSize⌉ whole batches are random draws (more if trials fail). When that is every
+ * trial, the study is a plain random search, and the form and the progress line say so.
+ */
+export function tpeRandomTrials(nTrials: number, sampler: SamplerConfig): { random: number; modelled: number; startup: number } | null {
+  if (sampler.kind !== 'tpe') return null;
+  let s: ReturnType<typeof tpeSettings>;
+  try { s = tpeSettings(sampler); } catch { return null; } // invalid settings: the form says so elsewhere
+  const startup = Math.ceil(s.nStartup / s.batchSize) * s.batchSize;
+  const random = Math.min(nTrials, startup);
+  return { random, modelled: nTrials - random, startup };
+}
+
+/** The sentence about `tpeRandomTrials` (null for other samplers). */
+export function tpeRandomNote(nTrials: number, sampler: SamplerConfig): string | null {
+  const r = tpeRandomTrials(nTrials, sampler);
+  if (!r || sampler.kind !== 'tpe') return null;
+  const s = tpeSettings(sampler); // valid: tpeRandomTrials read it
+  if (r.modelled === 0) {
+    return `With ${plural(nTrials, 'trial')} per factor and ${plural(s.nStartup, 'random start-up trial')}, every trial is a random start-up draw: TPE never gets to learn from the scores, so this is a plain random search. ` +
+      `For TPE to steer, give it more than ${formatInteger(r.startup)} trials per factor, or fewer start-up trials.`;
+  }
+  return `The first ${plural(r.random, 'trial')} per factor are random start-up draws (${plural(r.random / s.batchSize, 'batch', 'batches')} of ${formatInteger(s.batchSize)}); TPE proposes the other ${formatInteger(r.modelled)} from the scores so far.`;
 }
 
 export function samplerFromForm(form: StudyForm): SamplerConfig | string {

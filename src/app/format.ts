@@ -204,11 +204,13 @@ export function parseDateInput(text: string): { iso: string | null } | { error: 
  * Text from core or the CLI's world (import reports, run notes, validation messages), written the
  * way the app writes: ISO dates as "18 Jul 2013", whole numbers with thousands separators ("3217
  * trading days" → "3,217 trading days", "100000" → "100,000"). A four-digit number from 1800 to
- * 2199 is taken for a year and left alone, unless a count's noun follows it ("2013 rows"). Words
- * that merely contain digits (file names, tickers, hashes) are not touched.
+ * 2199 is taken for a year and left alone, unless a count's noun follows it ("2013 rows"); "1 date(s)"
+ * becomes "1 date". Words that merely contain digits (file names, tickers, hashes) are not touched.
  */
 export function formatMessage(text: string): string {
   return text
+    // "1 date(s)" → "1 date", "3 date(s)" → "3 dates"
+    .replace(/(?<![\w.])(\d[\d,]*) ([A-Za-z]+)\(s\)/g, (_all: string, n: string, word: string) => `${n} ${n === '1' ? word : `${word}s`}`)
     .replace(/(?<![\w./-])(\d{4}-\d{2}-\d{2})(?![\w-]|\.\w)/g, (iso: string) => formatDate(iso))
     .replace(/(?<![\w.,/-])\d{4,}(?![\w,]|\.\d)(\s+(?:common\s+)?(?:trading\s+days?|days?|rows?|dates?|values?|lines?|trials?|candidates?|refits?|decisions?|characters?))?/g,
       (all: string, unit: string | undefined) => {

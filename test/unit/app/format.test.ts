@@ -123,5 +123,6 @@ describe('format', () => {
     expect(formatMessage('2 rows')).toBe('2 rows');
     expect(formatMessage('Covariance halflife: 3000 is out of range: allowed 5 to 2520')).toBe('Covariance halflife: 3,000 is out of range: allowed 5 to 2,520');
     expect(formatMessage('2013 rows from 2013 on')).toBe('2,013 rows from 2013 on');
+    expect(formatMessage('SPY has no row on 1 date(s); QUAL on 1200 date(s)')).toBe('SPY has no row on 1 date; QUAL on 1,200 dates');
   });
 });

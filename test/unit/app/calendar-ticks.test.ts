@@ -4,20 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { calendarTicks } from '../../../src/app/charts/calendar-ticks.ts';
-
-/** Weekdays from `start` (ISO), `n` of them. */
-function weekdays(start: string, n: number): string[] {
-  const out: string[] = [];
-  const d = new Date(`${start}T00:00:00Z`);
-  while (out.length < n) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+import { MONTHS } from '../../../src/app/format.ts';
+import { weekdays } from '../data/helpers.ts';
 
 /** The invariants every result must meet. */
 function checkTicks(dates: string[], maxTicks: number, from = 0, to = dates.length - 1): ReturnType<typeof calendarTicks> {

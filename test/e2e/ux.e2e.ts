@@ -55,20 +55,26 @@ async function goTo(screen: string): Promise<void> {
 interface AxisTick { value: number; label: string; date: string; before: string | null }
 
 /**
- * The x-axis ticks chart.js drew on the chart in `figure` (a CSS selector), each with the date of
- * its day and of the day before, as the chart's own tooltip writes them ("2 Jan 2014"). chart.js is
- * the page's own copy: its chunk is imported again (same URL, same module), for Chart.getChart.
+ * Evaluates `body` (page code, with `chart` the chart.js chart of the canvas in `figure`) once the
+ * chart is drawn. chart.js is the page's own copy: its chunk is imported again (same URL, same
+ * module) for Chart.getChart.
  */
-async function axisTicks(figure: string): Promise<AxisTick[]> {
+async function onChart<T>(figure: string, body: string): Promise<T> {
   await page.locator(`${figure} canvas[data-ready=true]`).waitFor({ timeout: MINUTE });
-  return page.evaluate<AxisTick[]>(`(async () => {
+  return page.evaluate<T>(`(async () => {
     const url = performance.getEntriesByType('resource').map((e) => e.name).find((n) => /\\/assets\\/chartjs-[^/]+\\.js$/.test(n));
     const m = await import(url);
     const Chart = Object.values(m).find((v) => typeof v === 'function' && typeof v.getChart === 'function');
     const chart = Chart.getChart(document.querySelector(${JSON.stringify(`${figure} canvas`)}));
-    const title = (x) => chart.options.plugins.tooltip.callbacks.title([{ parsed: { x } }]);
-    return chart.scales.x.ticks.map((t) => ({ value: t.value, label: t.label, date: title(t.value), before: t.value > 0 ? title(t.value - 1) : null }));
+    ${body}
   })()`);
+}
+
+/** The x-axis ticks chart.js drew, each with the date of its day and of the day before, as the chart's own tooltip writes them ("2 Jan 2014"). */
+function axisTicks(figure: string): Promise<AxisTick[]> {
+  return onChart<AxisTick[]>(figure, `
+    const title = (x) => chart.options.plugins.tooltip.callbacks.title([{ parsed: { x } }]);
+    return chart.scales.x.ticks.map((t) => ({ value: t.value, label: t.label, date: title(t.value), before: t.value > 0 ? title(t.value - 1) : null }));`);
 }
 
 /** "2 Jan 2014" → [2, 0, 2014]. */
@@ -282,18 +288,12 @@ describe('what a new user tripped over, in Chromium at 1366 px', () => {
     // the status line writes dates as the app does
     expect(await page.locator('[data-testid=study-progress] p.small.muted').first().textContent()).not.toMatch(/\d{4}-\d{2}-\d{2}/);
 
-    await page.locator('[data-testid=chart-best] canvas[data-ready=true]').waitFor({ timeout: MINUTE });
-    const chart = await page.evaluate<{ area: { left: number; right: number; top: number; bottom: number }; dots: { x: number; y: number; r: number }[]; legend: { text: string; pointStyle: string }[]; usePointStyle: boolean }>(`(async () => {
-      const url = performance.getEntriesByType('resource').map((e) => e.name).find((n) => /\\/assets\\/chartjs-[^/]+\\.js$/.test(n));
-      const m = await import(url);
-      const Chart = Object.values(m).find((v) => typeof v === 'function' && typeof v.getChart === 'function');
-      const ch = Chart.getChart(document.querySelector('[data-testid=chart-best] canvas'));
+    const chart = await onChart<{ area: { left: number; right: number; top: number; bottom: number }; dots: { x: number; y: number; r: number }[]; legend: { text: string; pointStyle: string }[]; usePointStyle: boolean }>('[data-testid=chart-best]', `
       const dots = [];
-      ch.data.datasets.forEach((d, i) => { if (d.showLine === false) for (const el of ch.getDatasetMeta(i).data) dots.push({ x: el.x, y: el.y, r: el.options.radius }); });
-      const a = ch.chartArea;
-      return { area: { left: a.left, right: a.right, top: a.top, bottom: a.bottom }, dots, usePointStyle: ch.options.plugins.legend.labels.usePointStyle,
-        legend: ch.legend.legendItems.map((l) => ({ text: l.text, pointStyle: l.pointStyle })) };
-    })()`);
+      chart.data.datasets.forEach((d, i) => { if (d.showLine === false) for (const el of chart.getDatasetMeta(i).data) dots.push({ x: el.x, y: el.y, r: el.options.radius }); });
+      const a = chart.chartArea;
+      return { area: { left: a.left, right: a.right, top: a.top, bottom: a.bottom }, dots, usePointStyle: chart.options.plugins.legend.labels.usePointStyle,
+        legend: chart.legend.legendItems.map((l) => ({ text: l.text, pointStyle: l.pointStyle })) };`);
     expect(chart.dots).toHaveLength(3);
     for (const d of chart.dots) {
       expect(d.x - d.r).toBeGreaterThanOrEqual(chart.area.left);

@@ -147,7 +147,7 @@ export function percentInputText(x: number | null | undefined): string {
 }
 
 function percentDigits(x: number): string {
-  const p = Number((x * 100).toPrecision(12));
+  const p = Number((x * 100).toPrecision(15)); // 15 digits: the value back, without float noise (0.07 × 100 = 7.000000000000001)
   return String(p === 0 ? 0 : p);
 }
 

@@ -85,6 +85,8 @@ describe('format', () => {
     expect(formatPercentExact(NaN)).toBe(MISSING);
     expect(percentInputText(0.02)).toBe('2');
     expect(percentInputText(-0)).toBe('0');
+    expect(percentInputText(0.07)).toBe('7'); // 0.07 × 100 is 7.000000000000001 in floating point
+    expect(parsePercentInput(percentInputText(0.012345678901234))).toBe(0.012345678901234);
     expect(parsePercentInput('2')).toBe(0.02);
     expect(parsePercentInput('2%')).toBe(0.02);
     expect(parsePercentInput(' 1.1 % ')).toBe(0.011);

@@ -7,7 +7,8 @@ export const LOCALE = 'en-US';
 /** Shown for a value that is missing or not a finite number. */
 export const MISSING = '—';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** Month abbreviations, January first: the only month names the app writes. */
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 function nf(min: number, max: number, signed: boolean): Intl.NumberFormat {
@@ -129,4 +130,93 @@ export function formatList(items: readonly string[], max = 3): string {
   if (items.length === 0) return MISSING;
   if (items.length <= max) return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
   return `${items.slice(0, max).join(', ')} and ${formatInteger(items.length - max)} more`;
+}
+
+/**
+ * A setting's fraction as the percent people type: 0.02 → "2%", 0.015 → "1.5%", -0.05 → "-5%"
+ * (as many decimals as the value has, up to 10; no float noise such as 1.0999999999999999%).
+ */
+export function formatPercentExact(x: number | null | undefined): string {
+  if (!finite(x)) return MISSING;
+  return `${percentDigits(x)}%`;
+}
+
+/** The number in a percent input for a fraction: 0.02 → "2" (the "%" sits beside the input). */
+export function percentInputText(x: number | null | undefined): string {
+  return finite(x) ? percentDigits(x) : '';
+}
+
+function percentDigits(x: number): string {
+  const p = Number((x * 100).toPrecision(15)); // 15 digits: the value back, without float noise (0.07 × 100 = 7.000000000000001)
+  return String(p === 0 ? 0 : p);
+}
+
+/**
+ * A percent typed by a person ("2", "2%", "1.5 %", "-2", "1,5" is not accepted) as a fraction,
+ * shifted in decimal so that "1.1" gives exactly 0.011, not 0.011000000000000001. Null if not a number.
+ */
+export function parsePercentInput(text: string): number | null {
+  const t = text.trim().replace(/\s*%$/, '').replace(/^\u2212/, '-');
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return null;
+  const x = Number(`${t}e-2`);
+  return Number.isFinite(x) ? (x === 0 ? 0 : x) : null;
+}
+
+const MONTH_INDEX = new Map<string, number>(MONTHS.flatMap((m, i) => [[m.toLowerCase(), i + 1]]));
+const MONTH_FULL = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+MONTH_FULL.forEach((m, i) => MONTH_INDEX.set(m, i + 1));
+MONTH_INDEX.set('sept', 9);
+
+function isoOf(y: number, m: number, d: number): string | null {
+  if (!(y >= 1800 && y <= 2200) || !(m >= 1 && m <= 12) || !(d >= 1)) return null;
+  const dim = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  if (d > dim) return null;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** What a date field says when it cannot read the text. */
+export const DATE_INPUT_HELP = 'write it as 18 Jul 2013 (or YYYY-MM-DD)';
+
+/**
+ * A date typed by a person, as an ISO date: "18 Jul 2013" (the way the app writes dates, month
+ * names in full or short, any case), "Jul 18, 2013" or "2013-07-18". Numeric day/month forms
+ * such as 07/08/2013 are refused: they read two ways. Empty text is `{ iso: null }` (no date).
+ */
+export function parseDateInput(text: string): { iso: string | null } | { error: string } {
+  const t = text.trim().replace(/\s+/g, ' ');
+  if (t === '') return { iso: null };
+  let iso: string | null = null;
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  if (m) iso = isoOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  else if ((m = /^(\d{1,2})[ -]([A-Za-z]+)\.?,?[ -](\d{4})$/.exec(t))) {
+    const mo = MONTH_INDEX.get(m[2]!.toLowerCase());
+    iso = mo ? isoOf(Number(m[3]), mo, Number(m[1])) : null;
+  } else if ((m = /^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$/.exec(t))) {
+    const mo = MONTH_INDEX.get(m[1]!.toLowerCase());
+    iso = mo ? isoOf(Number(m[3]), mo, Number(m[2])) : null;
+  }
+  if (iso) return { iso };
+  const numeric = /^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$/.test(t);
+  return { error: `"${text.trim()}" is not a date${numeric ? ' this app can read without guessing the order of day and month' : ''}: ${DATE_INPUT_HELP}` };
+}
+
+/**
+ * Text from core or the CLI's world (import reports, run notes, validation messages), written the
+ * way the app writes: ISO dates as "18 Jul 2013", whole numbers with thousands separators ("3217
+ * trading days" → "3,217 trading days", "100000" → "100,000"). A four-digit number from 1800 to
+ * 2199 is taken for a year and left alone, unless a count's noun follows it ("2013 rows"); "1 date(s)"
+ * becomes "1 date". Words that merely contain digits (file names, tickers, hashes) are not touched.
+ */
+export function formatMessage(text: string): string {
+  return text
+    // "1 date(s)" → "1 date", "3 date(s)" → "3 dates"
+    .replace(/(?<![\w.])(\d[\d,]*) ([A-Za-z]+)\(s\)/g, (_all: string, n: string, word: string) => `${n} ${n === '1' ? word : `${word}s`}`)
+    .replace(/(?<![\w./-])(\d{4}-\d{2}-\d{2})(?![\w-]|\.\w)/g, (iso: string) => formatDate(iso))
+    .replace(/(?<![\w.,/-])\d{4,}(?![\w,]|\.\d)(\s+(?:common\s+)?(?:trading\s+days?|days?|rows?|dates?|values?|lines?|trials?|candidates?|refits?|decisions?|characters?))?/g,
+      (all: string, unit: string | undefined) => {
+        const digits = unit ? all.slice(0, all.length - unit.length) : all;
+        const n = Number(digits);
+        const year = digits.length === 4 && n >= 1800 && n < 2200;
+        return unit || !year ? `${formatInteger(n)}${unit ?? ''}` : all;
+      });
 }

@@ -302,6 +302,31 @@ function show(v: unknown): string {
   return typeof p === 'string' ? JSON.stringify(p) : String(p);
 }
 
+/** A fraction as the percent people write: 0.02 → "2%", 0.015 → "1.5%" (settings are few-digit decimals). */
+function percentText(x: number): string {
+  return `${Number((x * 100).toPrecision(12))}%`;
+}
+
+/**
+ * The name a person knows a setting by, for messages: its label ("Tracking-error target"), "QUAL λ"
+ * for a factor's own value; the dotted path only where there is no label. ConfigError.field keeps
+ * the path (code and the CLI's --set use it).
+ */
+function nameOf(field: string): string {
+  const f = FIELD_BY_PATH.get(field);
+  if (f) return f.label;
+  const m = /^factors\.([^.]+)\.(?:schedule\[(\d+)\]\.)?(\w+)$/.exec(field);
+  const ff = m ? FACTOR_FIELDS.find((x) => x.key === m[3]) : undefined;
+  if (m && ff) return `${m[1]} ${ff.label}${m[2] !== undefined ? ` (parameter path entry ${Number(m[2]) + 1})` : ''}`;
+  return field;
+}
+
+/** Allowed values as people read them: percent settings in percent ("1% to 4%"). */
+function rangeText(spec: ScalarSpec): string {
+  if (spec.type === 'number' && spec.percent) return `${spec.integer ? 'a whole number ' : ''}${percentText(spec.min)} to ${percentText(spec.max)}`;
+  return allowedText(spec);
+}
+
 function allowedText(spec: ScalarSpec): string {
   switch (spec.type) {
     case 'number': return `${spec.integer ? 'a whole number ' : ''}${spec.min} to ${spec.max}`;
@@ -339,38 +364,39 @@ class Collector {
 /** Check one scalar; returns the (normalised) value or undefined after recording an error. */
 function checkScalar(spec: ScalarSpec, field: string, v: unknown, c: Collector): unknown {
   const allowed = allowedText(spec);
+  const name = nameOf(field), range = rangeText(spec);
   switch (spec.type) {
     case 'number': {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        c.add(field, v, `${field} must be a finite number (${allowed}), got ${show(v)}`, allowed);
+        c.add(field, v, `${name}: ${show(v)} is not a finite number (allowed ${range})`, allowed);
         return undefined;
       }
       if (spec.integer && !Number.isInteger(v)) {
-        c.add(field, v, `${field} must be a whole number (${allowed}), got ${v}`, allowed);
+        c.add(field, v, `${name}: ${v} is not a whole number (allowed ${range})`, allowed);
         return undefined;
       }
       if (v < spec.min || v > spec.max) {
-        c.add(field, v, `${field} = ${v} is out of range: allowed ${allowed}`, allowed);
+        c.add(field, v, `${name}: ${spec.percent ? percentText(v) : v} is out of range: allowed ${range}`, allowed);
         return undefined;
       }
       return v === 0 ? 0 : v; // fold -0
     }
     case 'boolean':
-      if (typeof v !== 'boolean') { c.add(field, v, `${field} must be true or false, got ${show(v)}`, allowed); return undefined; }
+      if (typeof v !== 'boolean') { c.add(field, v, `${name}: ${show(v)} is not true or false`, allowed); return undefined; }
       return v;
     case 'enum':
       if (typeof v !== 'string' || !spec.values.includes(v)) {
-        c.add(field, v, `${field} must be one of ${allowed}, got ${show(v)}`, allowed);
+        c.add(field, v, `${name}: ${show(v)} is not one of ${allowed}`, allowed);
         return undefined;
       }
       return v;
     case 'date':
       if (v === null) return null;
-      if (!isIsoDate(v)) { c.add(field, v, `${field} must be a date YYYY-MM-DD or null, got ${show(v)}`, allowed); return undefined; }
+      if (!isIsoDate(v)) { c.add(field, v, `${name}: ${show(v)} is not a date (YYYY-MM-DD, or null for none)`, allowed); return undefined; }
       return v;
     case 'ticker':
       if (typeof v !== 'string' || !TICKER_RE.test(v)) {
-        c.add(field, v, `${field} must be a ticker (1-20 letters, digits or . _ ^ = -), got ${show(v)}`, allowed);
+        c.add(field, v, `${name}: ${show(v)} is not a ticker (1-20 letters, digits or . _ ^ = -)`, allowed);
         return undefined;
       }
       return v.toUpperCase();
@@ -587,32 +613,32 @@ export function validateConfig(raw: unknown): ConfigResult {
 
 function crossChecks(cfg: RunConfig, c: Collector): void {
   if (cfg.trainMinYears > cfg.trainMaxYears) {
-    c.add('trainMinYears', cfg.trainMinYears, `trainMinYears = ${cfg.trainMinYears} exceeds trainMaxYears = ${cfg.trainMaxYears}: the minimum window must not be longer than the maximum`, `1 to trainMaxYears (${cfg.trainMaxYears})`);
+    c.add('trainMinYears', cfg.trainMinYears, `${nameOf('trainMinYears')}: ${cfg.trainMinYears} exceeds the ${nameOf('trainMaxYears').toLowerCase()} (${cfg.trainMaxYears}): the minimum window must not be longer than the maximum`, `1 to trainMaxYears (${cfg.trainMaxYears})`);
   }
   if (cfg.startDate && cfg.endDate && cfg.startDate >= cfg.endDate) {
-    c.add('endDate', cfg.endDate, `endDate ${cfg.endDate} must come after startDate ${cfg.startDate}`, `after ${cfg.startDate}`);
+    c.add('endDate', cfg.endDate, `${nameOf('endDate')}: ${cfg.endDate} must come after the ${nameOf('startDate').toLowerCase()} ${cfg.startDate}`, `after ${cfg.startDate}`);
   }
   if (!cfg.strategies.symmetric && !cfg.strategies.asymmetric) {
-    c.add('strategies', 'none', 'strategies: choose at least one of symmetric and asymmetric', 'symmetric and/or asymmetric');
+    c.add('strategies', 'none', 'Strategies: choose at least one of the symmetric and asymmetric strategies', 'symmetric and/or asymmetric');
   }
   const seen = new Set<string>();
   for (const f of cfg.factors) {
-    if (seen.has(f.ticker)) c.add('factors', f.ticker, `factors: ${f.ticker} is listed twice; list each factor once`);
-    if (f.ticker === cfg.market) c.add('factors', f.ticker, `factors: ${f.ticker} is the market; a factor must be a different asset`);
+    if (seen.has(f.ticker)) c.add('factors', f.ticker, `Factors: ${f.ticker} is listed twice; list each factor once`);
+    if (f.ticker === cfg.market) c.add('factors', f.ticker, `Factors: ${f.ticker} is the market; a factor must be a different asset`);
     seen.add(f.ticker);
   }
   if (cfg.useEnvironment) {
     const env = [cfg.environment.vix, cfg.environment.yield2y, cfg.environment.yield10y];
     for (const [i, t] of env.entries()) {
       const key = ['vix', 'yield2y', 'yield10y'][i]!;
-      if (t === cfg.market || seen.has(t)) c.add(`environment.${key}`, t, `environment.${key}: ${t} is already the market or a factor; it must be a level series of its own`);
+      if (t === cfg.market || seen.has(t)) c.add(`environment.${key}`, t, `${nameOf(`environment.${key}`)}: ${t} is already the market or a factor; it must be a level series of its own`);
     }
     if (new Set(env).size !== 3) c.add('environment', env.join(','), 'environment: VIX, 2-year and 10-year series must be three different tickers');
   }
   const D = cfg.useEnvironment ? FEATURES_WITH_ENVIRONMENT : FEATURES_WITHOUT_ENVIRONMENT;
   const checkKappa = (field: string, v: number | undefined) => {
     if (v !== undefined && v > D) {
-      c.add(field, v, `${field} = ${v} exceeds the ${D} features available${cfg.useEnvironment ? '' : ' without environment series'} (method §4: 1 ≤ κ² ≤ D)`, `1 to ${D}`);
+      c.add(field, v, `${nameOf(field)}: ${v} exceeds the ${D} features available${cfg.useEnvironment ? '' : ' without environment series'} (method §4: 1 ≤ κ² ≤ D)`, `1 to ${D}`);
     }
   };
   checkKappa('model.maxFeatures', cfg.model.maxFeatures);

@@ -105,9 +105,13 @@ function shareValue(hash: string): string | null {
   return null;
 }
 
-/** Does this hash carry a share link (well formed or not)? */
+/**
+ * Does this hash carry a share link (well formed or not)? Any length: a link too long to open is
+ * still a link, and decodeShareLink says why it was not opened (a length cap here made long links
+ * vanish without a word).
+ */
 export function isShareHash(hash: unknown): boolean {
-  return typeof hash === 'string' && hash.length <= 4 * MAX_ENCODED_CHARS && shareValue(hash) !== null;
+  return typeof hash === 'string' && shareValue(hash) !== null;
 }
 
 const fail = (problem: ShareLinkProblem, message: string): DecodedLink => ({ ok: false, problem, message });
@@ -180,7 +184,7 @@ function decodeV1(payload: string): DecodedLink {
   }
   const r = validateConfig(raw);
   if (!r.ok) {
-    const first = r.errors.slice(0, 3).map((e) => `${e.field || 'configuration'}: ${e.message}`).join('; ');
+    const first = r.errors.slice(0, 3).map((e) => e.message).join('; '); // each message names its setting
     return fail('invalid-config', `This share link's configuration is not valid (${first}${r.errors.length > 3 ? `; and ${r.errors.length - 3} more` : ''}). Nothing was changed. ${LINK_HELP}`);
   }
   return { ok: true, version: 1, config: r.config };

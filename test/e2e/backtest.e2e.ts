@@ -110,14 +110,15 @@ describe('Backtest screen in Chromium', () => {
   it('the settings form shows the defaults with their ranges and checks values inline', async () => {
     await page.locator('[data-testid=settings] > summary').click();
     const te = page.locator('[data-path=trackingErrorTarget]');
-    await expect(te.inputValue()).resolves.toBe('0.02');
-    await expect(page.locator('#cfg-trackingErrorTarget-help').textContent()).resolves.toContain('Allowed 0.01 to 0.04');
-    await te.fill('0.5');
+    // a percent setting is typed and shown in percent
+    await expect(te.inputValue()).resolves.toBe('2');
+    await expect(page.locator('#cfg-trackingErrorTarget-help').textContent()).resolves.toContain('Allowed 1% to 4%; default 2%');
+    await te.fill('50');
     await expect(page.locator('[data-error-for=trackingErrorTarget]').textContent()).resolves.toContain('out of range');
     // The run waits until the settings are valid again.
     await expect(page.locator('[data-testid=run-button]').isEnabled()).resolves.toBe(false);
     await expect(page.locator('[data-testid=form-problems]').textContent()).resolves.toContain('a problem');
-    await te.fill('0.02');
+    await te.fill('2');
     await expect(page.locator('[data-testid=run-button]').isEnabled()).resolves.toBe(true);
     await expect(page.locator('[data-error-for=trackingErrorTarget]').count()).resolves.toBe(0);
     await expect(page.locator('[data-testid=stale-notice]').count()).resolves.toBe(0);
@@ -169,16 +170,16 @@ describe('Periods screen in Chromium', () => {
     for (const y of [2013, 2020, 2024]) expect(await page.locator(`tr[data-window=y${y}]`).count()).toBe(1);
     expect(await page.locator('tr[data-window=since-2022]').count()).toBe(1);
     // A window the person adds.
-    await page.locator('[data-testid=add-window] input[type=date]').nth(0).fill('2020-02-19');
-    await page.locator('[data-testid=add-window] input[type=date]').nth(1).fill('2020-03-23');
+    await page.locator('[data-testid=window-from]').fill('2020-02-19');
+    await page.locator('[data-testid=window-to]').fill('2020-03-23');
     await page.locator('[data-testid=add-window] button[type=submit]').click();
     const custom = page.locator('tr[data-window="custom-2020-02-19-2020-03-23"]');
     await custom.waitFor({ timeout: MINUTE });
     const dd = Number(await custom.locator('td[data-series=market][data-metric=maxDrawdown]').getAttribute('data-value'));
     expect(dd).toBeLessThan(0);
     // A window that starts after it ends is refused with a message, and nothing is added.
-    await page.locator('[data-testid=add-window] input[type=date]').nth(0).fill('2021-05-01');
-    await page.locator('[data-testid=add-window] input[type=date]').nth(1).fill('2021-01-01');
+    await page.locator('[data-testid=window-from]').fill('2021-05-01');
+    await page.locator('[data-testid=window-to]').fill('2021-01-01');
     await page.locator('[data-testid=add-window] button[type=submit]').click();
     await expect(page.locator('[data-testid=add-window] [role=alert]').textContent()).resolves.toContain('after the end');
     await page.locator('[data-testid=chart-periods-years] canvas[data-ready=true]').waitFor({ timeout: MINUTE });

@@ -162,7 +162,7 @@ describe('share links in Chromium', () => {
       ['bad deflate', `#run=v1.${toBase64Url(new TextEncoder().encode('certainly not a deflate stream, no'))}`, /does not decompress/],
       ['huge', `#run=v1.${'A'.repeat(17_000)}`, /far more than any run configuration needs/],
       ['deflate bomb', `#run=v1.${toBase64Url(deflateSync(new Uint8Array(12_000_000), { level: 9 }))}`, /expands to more than 256 KB/],
-      ['wrong types', linkOfText(JSON.stringify({ version: 1, trackingErrorTarget: 'two percent', model: { k: [2] } })), /configuration is not valid \(.*trackingErrorTarget must be a finite number/],
+      ['wrong types', linkOfText(JSON.stringify({ version: 1, trackingErrorTarget: 'two percent', model: { k: [2] } })), /configuration is not valid \(.*Tracking-error target: "two percent" is not a finite number/],
       ['unknown version', '#run=v7.abcdef', /made by a newer version of Helix \(link format v7/],
       ['no version', '#run=hello', /has no version/],
       ['__proto__ keys', linkOfText('{"version":1,"__proto__":{"polluted":"yes"},"model":{"__proto__":{"polluted":"yes"}}}'), /unknown|not valid/],

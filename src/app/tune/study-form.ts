@@ -4,14 +4,16 @@
 // validates them (with core's own validateDefinition) and says what is wrong in words.
 import type { RunConfig } from '../../core/config.ts';
 import { asymmetricSpace, symmetricSpace } from '../../core/tuning/space.ts';
-import { gridSize } from '../../core/tuning/sampler.ts';
+import { gridSize, tpeSettings, tpeRandomTrials } from '../../core/tuning/sampler.ts';
+
+export { tpeRandomTrials };
 import { ROLLING_EVERY_MONTHS, ROLLING_LOOKBACK_YEARS } from '../../core/tuning/select.ts';
 import { buildStudyDefinition, defaultSampler, MAX_TRIALS, FAR_END, type StudyPlan, type StudyRequest } from '../../core/tuning/plan.ts';
 import type { Dimension, ParamName, SamplerConfig, SearchSpace, StudyDefinition } from '../../core/tuning/types.ts';
-import { formatInteger } from '../format.ts';
 
 export { FAR_END };
 import type { TuningStrategy } from '../../core/tuning/evaluate.ts';
+import { formatInteger, parseDateInput, plural } from '../format.ts';
 
 
 export interface DimensionForm {
@@ -125,6 +127,18 @@ export function effectiveSampler(form: StudyForm): 'grid' | 'random' | 'tpe' {
   return form.sampler ?? defaultSampler(form.selection);
 }
 
+/** The sentence about `tpeRandomTrials` (null for other samplers). */
+export function tpeRandomNote(nTrials: number, sampler: SamplerConfig): string | null {
+  const r = tpeRandomTrials(nTrials, sampler);
+  if (!r || sampler.kind !== 'tpe') return null;
+  const s = tpeSettings(sampler); // valid: tpeRandomTrials read it
+  if (r.modelled === 0) {
+    return `With ${plural(nTrials, 'trial')} per factor and ${plural(s.nStartup, 'random start-up trial')}, every trial is a random start-up draw: TPE never gets to learn from the scores, so this is a plain random search. ` +
+      `For TPE to steer, give it more than ${formatInteger(r.startup)} trials per factor, or fewer start-up trials.`;
+  }
+  return `The first ${plural(r.random, 'trial')} per factor are random start-up draws (${plural(r.random / s.batchSize, 'batch', 'batches')} of ${formatInteger(s.batchSize)}); TPE proposes the other ${formatInteger(r.modelled)} from the scores so far.`;
+}
+
 export function samplerFromForm(form: StudyForm): SamplerConfig | string {
   const kind = effectiveSampler(form);
   if (kind === 'grid') return { kind: 'grid' };
@@ -190,7 +204,9 @@ export function buildDefinition(form: StudyForm, config: RunConfig, plan: StudyP
     else if (sampler.kind === 'tpe') { request.batchSize = sampler.batchSize; request.nStartup = sampler.nStartup; }
   }
   if (form.selection === 'static') {
-    if (form.split.trim()) request.split = form.split.trim();
+    const typed = parseDateInput(form.split);
+    if ('error' in typed) errors.push(`The holdout start: ${typed.error}.`);
+    else if (typed.iso) request.split = typed.iso;
   } else {
     const everyMonths = whole(form.everyMonths, 1, 120);
     if (everyMonths === null) errors.push('Months between re-tunes must be a whole number from 1 to 120.');

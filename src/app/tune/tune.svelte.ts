@@ -381,7 +381,7 @@ export class TuneState {
     if (!a?.applied) { this.error = a?.applyError ?? 'There is no selection to apply yet.'; return false; }
     const r = this.run.setConfig(a.applied.config);
     if (!r.ok) {
-      this.error = `The tuned configuration is not valid: ${r.errors.map((e) => `${e.field || 'configuration'}: ${e.message}`).join('; ')}`;
+      this.error = `The tuned configuration is not valid: ${r.errors.map((e) => e.message).join('; ')}`;
       return false;
     }
     this.error = null;

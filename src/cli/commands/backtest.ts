@@ -42,12 +42,12 @@ export async function run(argv: string[]): Promise<number> {
     let raw: unknown;
     try { raw = JSON.parse(readFileSync(values.config, 'utf8')); } catch (e) { throw new CliError(`${values.config}: not a readable JSON file (${e instanceof Error ? e.message : e})`); }
     const r = validateConfig(raw);
-    if (!r.ok) throw new CliError(`${values.config}: ${r.errors.map((e) => `${e.field || 'config'}: ${e.message}`).join('; ')}`);
+    if (!r.ok) throw new CliError(`${values.config}: ${r.errors.map((e) => `${e.message}${e.field ? ` (key ${e.field})` : ''}`).join('; ')}`);
     config = r.config;
   }
   if (values.set?.length) {
     const r = applyOverrides(config, values.set);
-    if (!r.ok) throw new CliError(r.errors.map((e) => `--set ${e.field}: ${e.message}`).join('; '));
+    if (!r.ok) throw new CliError(r.errors.map((e) => `${e.message} (--set ${e.field})`).join('; '));
     config = r.config;
   }
   const data = await loadPanel(values.data ?? []);

@@ -109,12 +109,12 @@ function loadConfig(path: string | undefined, sets: string[] | undefined): RunCo
     let raw: unknown;
     try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (e) { fail(`${path}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`); }
     const r = validateConfig(raw);
-    if (!r.ok) fail(`${path}: ${r.errors.map((e) => `${e.field || 'config'}: ${e.message}`).join('; ')}`);
+    if (!r.ok) fail(`${path}: ${r.errors.map((e) => `${e.message}${e.field ? ` (key ${e.field})` : ''}`).join('; ')}`);
     else config = r.config;
   }
   if (sets?.length) {
     const r = applyOverrides(config, sets);
-    if (!r.ok) fail(r.errors.map((e) => `--set ${e.field}: ${e.message}`).join('; '));
+    if (!r.ok) fail(r.errors.map((e) => `${e.message} (--set ${e.field})`).join('; '));
     else config = r.config;
   }
   return config;

@@ -7,6 +7,7 @@ import { featureCount, type RunConfig } from '../config.ts';
 import type { Engine } from '../pipeline/engine.ts';
 import type { RegimeExecutor } from '../pipeline/run.ts';
 import { asymmetricSpace, symmetricSpace } from './space.ts';
+import { tpeRandomTrials } from './sampler.ts';
 import { defaultStaticWindows, selectStudy, windowIndices, STATIC_MIN_DAYS, ROLLING_MIN_DAYS, ROLLING_EVERY_MONTHS, ROLLING_LOOKBACK_YEARS, type RollingSelection, type Selection, type StaticSelection } from './select.ts';
 import { validateDefinition, totalTrials } from './study.ts';
 import { sha256Text } from '../pipeline/sha256.ts';
@@ -136,7 +137,8 @@ export function buildStudyDefinition(req: StudyRequest, config: RunConfig, plan:
     if (!isWhole(batchSize, 1, 1000)) errors.push(`The TPE batch size must be a whole number from 1 to 1,000, got ${String(batchSize)}.`);
     if (!isWhole(nStartup, 1, MAX_TRIALS)) errors.push(`The TPE random start-up trials must be a whole number from 1 to ${MAX_TRIALS.toLocaleString('en-US')}, got ${String(nStartup)}.`);
     sampler = { kind: 'tpe', batchSize, nStartup };
-    if (isWhole(nTrials, 1, MAX_TRIALS) && nTrials <= nStartup) notes.push(`With ${nTrials} trials and ${nStartup} random start-up trials, TPE never gets past its random start: this study is a plain random search.`);
+    const r = isWhole(nTrials, 1, MAX_TRIALS) ? tpeRandomTrials(nTrials, sampler) : null;
+    if (r && r.modelled === 0) notes.push(`With ${nTrials} trials per factor and ${nStartup} random start-up trials (${r.startup} in whole batches of ${batchSize}), every trial is a random draw: TPE never learns from the scores, so this study is a plain random search.`);
     if (mode === 'rolling') notes.push('TPE steers the candidates by whole-path Sharpe, which includes days after early re-tune dates; for a strictly out-of-sample rolling backtest use the grid or random sampler.');
   } else if (samplerKind === 'grid' || samplerKind === 'random') {
     if (req.batchSize !== undefined || req.nStartup !== undefined) errors.push('The batch size and start-up trials apply to the TPE sampler only.');

@@ -291,3 +291,18 @@ function buildTpeModel(space: SearchSpace, history: Observation[], s: TpeSetting
     },
   };
 }
+
+/**
+ * How TPE spends a factor's trials: batch b is proposed from the finished trials of earlier batches
+ * only, and at random until `nStartup` have finished, so the first ⌈nStartup / batchSize⌉ whole
+ * batches are random draws (more if trials fail). When that is every trial, the study is a plain
+ * random search, and the front ends say so.
+ */
+export function tpeRandomTrials(nTrials: number, sampler: SamplerConfig): { random: number; modelled: number; startup: number } | null {
+  if (sampler.kind !== 'tpe') return null;
+  let s: ReturnType<typeof tpeSettings>;
+  try { s = tpeSettings(sampler); } catch { return null; } // invalid settings: reported elsewhere
+  const startup = Math.ceil(s.nStartup / s.batchSize) * s.batchSize;
+  const random = Math.min(nTrials, startup);
+  return { random, modelled: nTrials - random, startup };
+}

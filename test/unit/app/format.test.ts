@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   formatPercent, formatNumber, formatInteger, formatRatio, formatDate, formatDateRange, formatDateTime,
   formatBytes, formatDuration, formatList, plural, MISSING,
+  formatPercentExact, percentInputText, parsePercentInput, parseDateInput, formatMessage,
 } from '../../../src/app/format.ts';
 
 describe('format', () => {
@@ -74,5 +75,56 @@ describe('format', () => {
     expect(formatList([])).toBe(MISSING);
     expect(plural(1, 'file')).toBe('1 file');
     expect(plural(1200, 'row')).toBe('1,200 rows');
+  });
+
+  it('percent settings: written and read back exactly', () => {
+    expect(formatPercentExact(0.02)).toBe('2%');
+    expect(formatPercentExact(0.015)).toBe('1.5%');
+    expect(formatPercentExact(-0.05)).toBe('-5%');
+    expect(formatPercentExact(0.011)).toBe('1.1%'); // not 1.0999999999999999%
+    expect(formatPercentExact(NaN)).toBe(MISSING);
+    expect(percentInputText(0.02)).toBe('2');
+    expect(percentInputText(-0)).toBe('0');
+    expect(percentInputText(0.07)).toBe('7'); // 0.07 × 100 is 7.000000000000001 in floating point
+    expect(parsePercentInput(percentInputText(0.012345678901234))).toBe(0.012345678901234);
+    expect(parsePercentInput('2')).toBe(0.02);
+    expect(parsePercentInput('2%')).toBe(0.02);
+    expect(parsePercentInput(' 1.1 % ')).toBe(0.011);
+    expect(parsePercentInput('−2')).toBe(-0.02);
+    expect(parsePercentInput('.5')).toBe(0.005);
+    for (const bad of ['', 'two', '1,5', '2%%', '0x10', '1e3']) expect(parsePercentInput(bad), bad).toBeNull();
+    // every value shown reads back as itself
+    fc.assert(fc.property(fc.integer({ min: -10_000, max: 10_000 }), (k) => {
+      const x = k / 10_000;
+      expect(parsePercentInput(percentInputText(x))).toBe(x === 0 ? 0 : x);
+    }), { seed: 3 });
+  });
+
+  it('dates typed by people: the app\'s own format, month names, ISO; never a guess of day/month order', () => {
+    expect(parseDateInput('18 Jul 2013')).toEqual({ iso: '2013-07-18' });
+    expect(parseDateInput(' 18  july 2013 ')).toEqual({ iso: '2013-07-18' });
+    expect(parseDateInput('Jul 18, 2013')).toEqual({ iso: '2013-07-18' });
+    expect(parseDateInput('2013-07-18')).toEqual({ iso: '2013-07-18' });
+    expect(parseDateInput('29 Feb 2020')).toEqual({ iso: '2020-02-29' });
+    expect(parseDateInput('')).toEqual({ iso: null });
+    expect(parseDateInput('29 Feb 2021')).toEqual({ error: '"29 Feb 2021" is not a date: write it as 18 Jul 2013 (or YYYY-MM-DD)' });
+    expect(parseDateInput('07/08/2013')).toMatchObject({ error: expect.stringContaining('without guessing the order of day and month') });
+    expect(parseDateInput('someday')).toMatchObject({ error: expect.stringContaining('write it as 18 Jul 2013') });
+    fc.assert(fc.property(fc.date({ min: new Date('1900-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), (d) => {
+      const iso = d.toISOString().slice(0, 10);
+      expect(parseDateInput(formatDate(iso))).toEqual({ iso }); // what the app writes, it reads
+    }), { seed: 11 });
+  });
+
+  it('messages from core: dates and counts written the app\'s way, names and years left alone', () => {
+    expect(formatMessage('3217 trading days from 2013-01-02 to 2025-12-31: range starts 2013-01-02 because SPY starts then.'))
+      .toBe('3,217 trading days from 2 Jan 2013 to 31 Dec 2025: range starts 2 Jan 2013 because SPY starts then.');
+    expect(formatMessage('Jump penalty λ: 200000 is out of range: allowed 0 to 100000')).toBe('Jump penalty λ: 200,000 is out of range: allowed 0 to 100,000');
+    expect(formatMessage('since 2013, 1500 rows in prices-2020-01-02.csv; hash 1234567abc; 0.123456; v12345')).toBe('since 2013, 1,500 rows in prices-2020-01-02.csv; hash 1234567abc; 0.123456; v12345');
+    expect(formatMessage('ends 2020-01-02.')).toBe('ends 2 Jan 2020.');
+    expect(formatMessage('2 rows')).toBe('2 rows');
+    expect(formatMessage('Covariance halflife: 3000 is out of range: allowed 5 to 2520')).toBe('Covariance halflife: 3,000 is out of range: allowed 5 to 2,520');
+    expect(formatMessage('2013 rows from 2013 on')).toBe('2,013 rows from 2013 on');
+    expect(formatMessage('SPY has no row on 1 date(s); QUAL on 1200 date(s)')).toBe('SPY has no row on 1 date; QUAL on 1,200 dates');
   });
 });

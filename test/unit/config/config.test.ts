@@ -67,15 +67,20 @@ describe('validateConfig: every invalid field is named with its value and the al
     expect(e).toHaveLength(1);
     expect(e[0]!.field).toBe(f.path);
     expect(e[0]!.value).toBe(bad);
-    expect(e[0]!.message).toContain(f.path);
-    expect(e[0]!.message).toContain(String(f.max));
+    // named as the form names it, the range in the unit people write (percent settings in percent)
+    expect(e[0]!.message.startsWith(`${f.label}: `)).toBe(true);
+    expect(e[0]!.message).toContain(f.percent ? `${Number((f.max! * 100).toPrecision(12))}%` : String(f.max));
     expect(e[0]!.allowed).toBe(f.allowed);
   });
 
   it('below-minimum, non-integer and wrong-type values', () => {
     let e = errs(validateConfig(withField((o) => { o.trackingErrorTarget = 0.005; })));
     expect(e[0]).toMatchObject({ field: 'trackingErrorTarget', value: 0.005, allowed: '0.01 to 0.04' });
-    expect(e[0]!.message).toBe('trackingErrorTarget = 0.005 is out of range: allowed 0.01 to 0.04');
+    expect(e[0]!.message).toBe('Tracking-error target: 0.5% is out of range: allowed 1% to 4%');
+    e = errs(validateConfig(withField((o) => { o.trackingErrorTarget = -0.02; })));
+    expect(e[0]!.message).toBe('Tracking-error target: -2% is out of range: allowed 1% to 4%');
+    e = errs(validateConfig(withField((o) => { o.trainMinYears = 0; })));
+    expect(e[0]!.message).toBe('Minimum training years: 0 is out of range: allowed a whole number 1 to 30');
     e = errs(validateConfig(withField((o) => { (o.model as Record<string, unknown>).nInit = 2.5; })));
     expect(e[0]).toMatchObject({ field: 'model.nInit', value: 2.5 });
     expect(e[0]!.message).toContain('whole number');
@@ -248,7 +253,7 @@ describe('applyOverride (the CLI --set)', () => {
       expect(e[0]!.field, a).toBe(field);
     }
     expect(errs(applyOverride(base, 'novalue'))[0]!.message).toContain('key=value');
-    expect(errs(applyOverride(base, 'trainMinYears=13'))[0]!.message).toContain('trainMaxYears');
+    expect(errs(applyOverride(base, 'trainMinYears=13'))[0]!.message).toContain('maximum training years (12)');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

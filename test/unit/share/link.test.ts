@@ -106,6 +106,14 @@ describe('encode / decode', () => {
     expect(isShareHash('')).toBe(false);
     expect(isShareHash('#section-2')).toBe(false);
     expect(isShareHash(42)).toBe(false);
+    // However long: a 68 KB link was once ignored without a word while a 20 KB one got its message.
+    for (const n of [20_000, 68_000, 1_000_000]) {
+      const hash = `#run=v1.${'A'.repeat(n)}`;
+      expect(isShareHash(hash)).toBe(true);
+      const d = decodeShareLink(hash);
+      expect(d.ok).toBe(false);
+      if (!d.ok) { expect(d.problem).toBe('too-large'); expect(d.message).toMatch(/characters long, far more than any run configuration needs/); }
+    }
   });
 });
 

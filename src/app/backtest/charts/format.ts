@@ -3,16 +3,6 @@ import { formatNumber, formatPercent } from '../../format.ts';
 
 export type ValueFormat = 'percent' | 'ratio' | 'growth';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** X labels on a day index: the year for long histories, month and year for short ones. */
-export function dateTick(dates: readonly string[], v: number): string {
-  const d = dates[Math.round(v)];
-  if (!d) return '';
-  if (dates.length > 3 * 252) return d.slice(0, 4);
-  return `${MONTHS[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
-}
-
 /** Decimals a tick spacing needs (0.94, 0.96 … or 2, 4 …). */
 function digitsFor(step: number, scale = 1): number {
   if (!(step > 0) || !Number.isFinite(step)) return 2;

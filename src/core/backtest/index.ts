@@ -117,6 +117,8 @@ export interface RunStats {
   wallMs: number;
   /** Wall time per stage, ms (prepare, regimeFits, allocation, execution, metrics). */
   stages: Record<string, number>;
+  /** Per regime path (factor and strategy): refits fitted and read from a cache. */
+  paths?: { factor: string; strategy: StrategyKind; fitsComputed: number; fitsFromCache: number }[];
 }
 
 export interface BacktestProgress { stage: string; done: number; total: number }

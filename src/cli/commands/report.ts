@@ -6,16 +6,25 @@ import { loadPanel } from '../load-data.ts';
 import { defaultConfig, type RunConfig } from '../../core/config.ts';
 import { runBacktest } from '../../core/backtest/index.ts';
 import { metricsTable, factorTable } from '../../core/backtest/report.ts';
+import { sweepReport } from '../sweep.ts';
 
 export const help = `Usage: npm run -s cli -- report --data FILE_OR_DIR... [--out results.md]
+       npm run -s cli -- report --data FILE_OR_DIR... --sweep field=v1,v2,... [--set key=value ...] [--json] [--out FILE]
 
 Runs the default configuration (8-year minimum training window, both strategies) and the same with a
 5-year minimum, and prints markdown tables: metrics of the strategies, EW and the market, and per
 factor the long-short Sharpe and switches per year beside the paper's. \`npm run results\` runs it on
-../shared/data/market.`;
+../shared/data/market.
+
+With --sweep, runs the default configuration (with any --set overrides) once per value of one
+setting (a number, whole-number, choice or true/false field, e.g. noTradeBand=0,0.01,0.02,0.05,
+tradePenalty=0,0.005,0.01, rebalance=daily,weekly,monthly) and prints per value and strategy: net
+CAGR, active return, TE and IR against EW, turnover and costs a year (--json: as JSON).`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCli(expandMultiValues(argv, ['data']), { data: { type: 'string', multiple: true }, out: { type: 'string' } });
+  const { values } = parseCli(expandMultiValues(argv, ['data', 'set']), { data: { type: 'string', multiple: true }, out: { type: 'string' },
+    sweep: { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' } });
+  if (values.sweep !== undefined) return sweepReport(() => loadPanel(values.data ?? []), { sweep: values.sweep, set: values.set, json: values.json, out: values.out });
   const data = await loadPanel(values.data ?? []);
   const runs: [string, (c: RunConfig) => void][] = [
     ['Paper defaults: 8-year minimum training window', () => {}],

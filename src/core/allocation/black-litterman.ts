@@ -349,18 +349,7 @@ export class BlackLittermanAllocator {
     }
 
     // Bisection on log c inside [lo, hi], TE(lo) < target < TE(hi).
-    let bestC = Math.exp(hi), bestTe = Infinity;
-    for (let it = 0; it < maxIter && hi - lo > 1e-13; it++) {
-      const mid = 0.5 * (lo + hi);
-      const c = Math.exp(mid);
-      const te = evalAt(c);
-      if (Math.abs(te - target) < Math.abs(bestTe - target)) { bestC = c; bestTe = te; }
-      if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
-      if (te < target) lo = mid; else hi = mid;
-    }
-    // Bracket exhausted (TE steps across the target at a kink of the QP): the closest point seen.
-    const te = evalAt(bestC);
-    return finish(bestC, te, Math.abs(te - target) <= 1e-4 ? 'ok' : te < target ? 'below' : 'above');
+    return bisectLogConfidence(lo, hi, -1, target, tol, maxIter, evalAt, finish);
   }
 
   /** `targetTrackingError` with a trade penalty: see its doc comment. */
@@ -402,18 +391,28 @@ export class BlackLittermanAllocator {
     }
 
     // Bisection on log c inside [lo, hi]: TE − target has the sign `side` at lo and the other at hi.
-    let bestC = Math.exp(hi), bestTe = Infinity;
-    for (let it = 0; it < maxIter && hi - lo > 1e-13; it++) {
-      const mid = 0.5 * (lo + hi);
-      const c = Math.exp(mid);
-      const te = evalAt(c);
-      if (Math.abs(te - target) < Math.abs(bestTe - target)) { bestC = c; bestTe = te; }
-      if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
-      if (Math.sign(te - target) === side) lo = mid; else hi = mid;
-    }
-    const te = evalAt(bestC);
-    return finish(bestC, te, Math.abs(te - target) <= 1e-4 ? 'ok' : te < target ? 'below' : 'above');
+    return bisectLogConfidence(lo, hi, side, target, tol, maxIter, evalAt, finish);
   }
+}
+
+/**
+ * Bisection on log c inside [lo, hi], where TE − target has the sign `side` at lo and the other
+ * sign at hi. Returns the first c within `tol`; when the bracket is exhausted (TE steps across the
+ * target at a kink of the QP) the closest point seen, flagged unless within 1 bp.
+ */
+function bisectLogConfidence(lo: number, hi: number, side: number, target: number, tol: number, maxIter: number,
+  evalAt: (c: number) => number, finish: (c: number, te: number, status: TrackingErrorStatus) => TrackingErrorTargetResult): TrackingErrorTargetResult {
+  let bestC = Math.exp(hi), bestTe = Infinity;
+  for (let it = 0; it < maxIter && hi - lo > 1e-13; it++) {
+    const mid = 0.5 * (lo + hi);
+    const c = Math.exp(mid);
+    const te = evalAt(c);
+    if (Math.abs(te - target) < Math.abs(bestTe - target)) { bestC = c; bestTe = te; }
+    if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
+    if (Math.sign(te - target) === side) lo = mid; else hi = mid;
+  }
+  const te = evalAt(bestC);
+  return finish(bestC, te, Math.abs(te - target) <= 1e-4 ? 'ok' : te < target ? 'below' : 'above');
 }
 
 /** One-shot posterior: π and μ_BL at confidence c (method.md §8). */

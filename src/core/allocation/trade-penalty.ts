@@ -30,7 +30,7 @@
 // It is used only if the active set hits its iteration cap, and the result says so.
 import quadprog from 'quadprog';
 import { cholesky, choleskySolve } from './linalg.ts';
-import type { QpSolver } from './qp.ts';
+import { checkMeanVarianceInputs, maxDiag, withRidgeRetries, type QpSolver } from './qp.ts';
 
 const HOLD = 0, ZERO = 1, BUY = 2, SELL = 3;
 
@@ -88,7 +88,7 @@ export class TradePenaltySolver {
     if (mu.length !== n || Sigma.length !== n * n || holdings.length !== n) {
       throw new RangeError(`TradePenaltySolver: expected μ of ${n}, Σ of ${n}×${n} and holdings of ${n}, got ${mu.length}, ${Sigma.length} and ${holdings.length}`);
     }
-    if (!(delta > 0) || !Number.isFinite(delta)) throw new RangeError(`risk aversion δ must be a positive number, got ${delta}`);
+    checkMeanVarianceInputs(mu, Sigma, delta, n);
     if (!(gamma >= 0) || !Number.isFinite(gamma)) throw new RangeError(`trade penalty γ must be a number ≥ 0, got ${gamma}`);
     let sum = 0;
     for (let i = 0; i < n; i++) {
@@ -100,17 +100,12 @@ export class TradePenaltySolver {
     }
     if (!(sum > 0)) throw new RangeError('the holdings sum to 0; the trade penalty needs the current portfolio');
     for (let i = 0; i < n; i++) this.h[i] = this.h[i]! / sum;
-    for (let i = 0; i < n; i++) if (!Number.isFinite(mu[i]!)) throw new RangeError(`expected return μ[${i}] is ${mu[i]}; all inputs must be finite`);
-    for (let k = 0; k < n * n; k++) if (!Number.isFinite(Sigma[k]!)) throw new RangeError(`covariance Σ[${Math.floor(k / n)}][${k % n}] is ${Sigma[k]}; all inputs must be finite`);
     this.ridge = 0;
     if ((options.solver ?? 'active-set') === 'active-set') {
       const maxIter = options.maxIterations ?? 20 * n + 20;
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const r = this.activeSet(mu, Sigma, delta, gamma, maxIter);
-        if (r === 'ok') { out.set(this.w); this.solverUsed = 'active-set'; return out; }
-        if (r === 'cycle') break;
-        this.ridge = this.ridge === 0 ? 1e-10 * maxDiag(Sigma, n) * delta || 1e-300 : this.ridge * 100;
-      }
+      const r = withRidgeRetries(Sigma, n, delta, (ridge) => { this.ridge = ridge; return this.activeSet(mu, Sigma, delta, gamma, maxIter); });
+      this.ridge = r.ridge;
+      if (r.ok) { out.set(this.w); this.solverUsed = 'active-set'; return out; }
     }
     this.quadprog(mu, Sigma, delta, gamma, out, options.quadprogRidge ?? 1e-8);
     return out;
@@ -268,12 +263,6 @@ export class TradePenaltySolver {
     this.iterations = res.iterations[1] ?? 0;
     this.solverUsed = 'quadprog';
   }
-}
-
-function maxDiag(S: Float64Array, n: number): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(S[i * n + i]!));
-  return m;
 }
 
 /** wᵀμ − (δ/2) wᵀΣw − γ·Σ|w − h|: the objective above (for reports and tests). */

@@ -6,6 +6,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { solveTradePenalty, tradePenaltyObjective, TradePenaltySolver } from '../../../src/core/allocation/trade-penalty.ts';
 import { solveLongOnlyMeanVariance } from '../../../src/core/allocation/qp.ts';
+import { randomProblem as plainProblem } from './problems.ts';
 import { BlackLittermanAllocator, equalWeights, longShortViewMatrix, trackingError } from '../../../src/core/allocation/black-litterman.ts';
 
 function rng(seed: number): () => number {
@@ -13,19 +14,9 @@ function rng(seed: number): () => number {
   return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; };
 }
 
-/** Σ = AAᵀ/m + εI (positive definite, correlated), μ, δ, holdings h (some zero), γ. */
+/** A random problem of qp.test.ts (Σ positive definite and correlated, μ, δ), plus holdings h (some zero) and γ. */
 function randomProblem(n: number, seed: number) {
-  const u = rng(seed);
-  const m = n + 3;
-  const A = Array.from({ length: n * m }, () => (u() - 0.5) * 0.4);
-  const Sigma = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let v = 0;
-    for (let k = 0; k < m; k++) v += A[i * m + k]! * A[j * m + k]!;
-    Sigma[i * n + j] = v / m + (i === j ? 1e-4 : 0);
-  }
-  const mu = Float64Array.from({ length: n }, () => (u() - 0.4) * 0.3);
-  const delta = 0.5 + u() * 5;
+  const { Sigma, mu, delta, u } = plainProblem(n, seed);
   const raw = Array.from({ length: n }, () => (u() < 0.3 ? 0 : u()));
   const sum = raw.reduce((a, b) => a + b, 0);
   const h = Float64Array.from(raw, (x) => (sum > 0 ? x / sum : 1 / n));

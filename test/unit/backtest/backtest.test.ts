@@ -1,23 +1,12 @@
 // Walk-forward backtest: no look-ahead (method.md §6), determinism, and the benchmark series.
 import { describe, it, expect } from 'vitest';
-import { generateDemoPanel } from '../../../src/core/data/demo.ts';
 import type { Panel } from '../../../src/core/data/panel.ts';
-import { defaultConfig, type RunConfig } from '../../../src/core/config.ts';
+import type { RunConfig } from '../../../src/core/config.ts';
 import { runBacktest, prepareBacktestData, type BacktestResult } from '../../../src/core/backtest/index.ts';
 import { isMonthEnd, isWeekEnd } from '../../../src/core/backtest/trading.ts';
+import { smallConfig, smallPanel } from './fixtures.ts';
 
-/** A small but complete run: 2 factors, 4-6 year windows, quarterly refits, both strategies. */
-function smallConfig(): RunConfig {
-  const c = defaultConfig();
-  c.factors = [{ ticker: 'QUAL' }, { ticker: 'MTUM' }];
-  c.trainMinYears = 4; c.trainMaxYears = 6;
-  c.refitFrequency = 'quarterly';
-  c.model.nInit = 3;
-  c.model.maxFeatures = 4;
-  return c;
-}
-
-const panel = generateDemoPanel(7, { start: '2010-01-01', end: '2016-12-31' });
+const panel = smallPanel();
 
 function perturbAfter(p: Panel, day: number, seed: number): Panel {
   let s = seed;

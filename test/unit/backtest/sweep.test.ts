@@ -1,20 +1,10 @@
 // The sweep of one setting (core/backtest/sweep.ts): configurations per value, the injected
 // runner, the table, and clear errors for sweeps that cannot run.
 import { describe, it, expect } from 'vitest';
-import { generateDemoPanel } from '../../../src/core/data/demo.ts';
 import { defaultConfig, type RunConfig } from '../../../src/core/config.ts';
+import { smallConfig, smallPanel } from './fixtures.ts';
 import { runBacktest, type BacktestResult } from '../../../src/core/backtest/index.ts';
 import { parseSweepSpec, runSweep, sweepConfigs, sweepTable, SweepCancelled, SweepError } from '../../../src/core/backtest/sweep.ts';
-
-function smallConfig(): RunConfig {
-  const c = defaultConfig();
-  c.factors = [{ ticker: 'QUAL' }, { ticker: 'MTUM' }];
-  c.trainMinYears = 4; c.trainMaxYears = 6;
-  c.refitFrequency = 'quarterly';
-  c.model.nInit = 3;
-  c.model.maxFeatures = 4;
-  return c;
-}
 
 describe('sweep of one setting', () => {
   it('parses field=v1,v2,… and builds one validated configuration per value', () => {
@@ -41,7 +31,7 @@ describe('sweep of one setting', () => {
   });
 
   it('runs each value through the injected runner, in order, and tabulates net CAGR, active figures, turnover and costs', async () => {
-    const panel = generateDemoPanel(7, { start: '2010-01-01', end: '2016-12-31' });
+    const panel = smallPanel();
     const seen: number[] = [];
     const runner = async (c: RunConfig): Promise<BacktestResult> => { seen.push(c.noTradeBand); return runBacktest(panel, c); };
     const progress: string[] = [];

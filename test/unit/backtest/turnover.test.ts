@@ -5,20 +5,9 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { simulatePortfolio, PortfolioSimulation, type TradingRules } from '../../../src/core/backtest/execution.ts';
 import { isMonthEnd, isWeekEnd, tradingDayMask } from '../../../src/core/backtest/trading.ts';
-import { generateDemoPanel } from '../../../src/core/data/demo.ts';
-import { defaultConfig, type RunConfig } from '../../../src/core/config.ts';
+import type { RunConfig } from '../../../src/core/config.ts';
+import { businessDays, smallConfig, smallPanel } from './fixtures.ts';
 import { runBacktest, prepareBacktestData, type BacktestResult } from '../../../src/core/backtest/index.ts';
-
-function businessDays(from: string, n: number): string[] {
-  const out: string[] = [];
-  const d = new Date(`${from}T00:00:00Z`);
-  while (out.length < n) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
-}
 
 const N = 3;
 const day = fc.tuple(fc.double({ min: -0.08, max: 0.08, noNaN: true }), fc.double({ min: -0.08, max: 0.08, noNaN: true }), fc.double({ min: -0.08, max: 0.08, noNaN: true }));
@@ -53,9 +42,10 @@ describe('execution with turnover controls (method.md §9, §12)', () => {
   const dates = businessDays('2021-01-04', 60);
   const weekly = tradingDayMask(dates, 'weekly')!;
   const monthly = tradingDayMask(dates, 'monthly')!;
-  const rulesOf = (k: number): TradingRules => [
+  const rules: TradingRules[] = [
     {}, { noTradeBand: 0.02 }, { tradeDay: (t) => weekly[t] === 1 }, { tradeDay: (t) => monthly[t] === 1, noTradeBand: 0.05 },
-  ][k]!;
+  ];
+  const rulesOf = (k: number): TradingRules => rules[k]!;
 
   it('property: costs = bps × turnover on every day, weights ≥ 0 summing to 1, values compounding the returns, under every rule', () => {
     fc.assert(fc.property(paths, fc.integer({ min: 0, max: 3 }), fc.constantFrom(0, 5, 20), ({ rows, targets: tg }, k, bps) => {
@@ -178,16 +168,7 @@ describe('execution with turnover controls (method.md §9, §12)', () => {
 // ------------------------------------------------------------------------------------------------
 // The whole backtest on simulated data (the small configuration of backtest.test.ts).
 
-function smallConfig(): RunConfig {
-  const c = defaultConfig();
-  c.factors = [{ ticker: 'QUAL' }, { ticker: 'MTUM' }];
-  c.trainMinYears = 4; c.trainMaxYears = 6;
-  c.refitFrequency = 'quarterly';
-  c.model.nInit = 3;
-  c.model.maxFeatures = 4;
-  return c;
-}
-const panel = generateDemoPanel(7, { start: '2010-01-01', end: '2016-12-31' });
+const panel = smallPanel();
 const body = (r: BacktestResult) => JSON.stringify({ ...r, config: null, timings: null });
 
 describe('backtest with the turnover controls (method.md §12)', () => {

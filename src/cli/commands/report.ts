@@ -18,7 +18,7 @@ factor the long-short Sharpe and switches per year beside the paper's. \`npm run
 
 With --sweep, runs the default configuration (with any --set overrides) once per value of one
 setting (a number, whole-number, choice or true/false field, e.g. noTradeBand=0,0.01,0.02,0.05,
-tradePenalty=0,0.005,0.01, rebalance=daily,weekly,monthly) and prints per value and strategy: net
+tradePenalty=0,0.0005,0.001, rebalance=daily,weekly,monthly) and prints per value and strategy: net
 CAGR, active return, TE and IR against EW, turnover and costs a year (--json: as JSON).`;
 
 export async function run(argv: string[]): Promise<number> {

@@ -54,6 +54,8 @@ export interface FactorSettings {
 export type ModelKind = 'sjm' | 'jm';
 export type RefitFrequency = 'monthly' | 'quarterly';
 export type RebalanceFrequency = 'monthly' | 'quarterly' | 'annually' | 'never';
+/** The days on which the regime strategies may trade (method.md §12 "Turnover controls"). */
+export type TradingSchedule = 'daily' | 'weekly' | 'monthly';
 export type StrategyKind = 'symmetric' | 'asymmetric';
 
 export interface ModelSettings {
@@ -108,6 +110,22 @@ export interface RunConfig {
   /** Cost per unit of turnover, basis points (method.md §9). */
   costBps: number;
   benchmarkRebalance: RebalanceFrequency;
+  /**
+   * Days on which the strategies may trade (method.md §12): every day (the paper's), or the last
+   * trading day of each week / month; the weights drift in between. The first purchase is always
+   * made on the first day of the evaluation window.
+   */
+  rebalance: TradingSchedule;
+  /**
+   * No-trade band (method.md §12): on a trading day the trade is skipped when the one-way distance
+   * ½·Σ|w_target − w_drifted| is at most this. 0 = always trade (the paper's).
+   */
+  noTradeBand: number;
+  /**
+   * Trade penalty γ (method.md §12): the objective becomes wᵀμ − δ/2 wᵀΣw − γ·Σ|w − w_held|, with
+   * w_held the holdings after the decision day's close. Annual return per unit traded; 0 = off.
+   */
+  tradePenalty: number;
   /** Annual risk-free rate for Sharpe/Sortino, decimal (method.md §10). */
   riskFreeRate: number;
   /** Scale of the single-factor long-short position clip(μ/scale, −1, 1) (method.md §6). */
@@ -215,6 +233,12 @@ const SCALAR_FIELDS: readonly ScalarField[] = [
     description: 'Transaction cost per unit of turnover Σ|w_target − w_drifted| (both sides), charged at each trade (method §9).' },
   { path: 'benchmarkRebalance', group: 'execution', label: 'EW rebalancing', unit: '', spec: { type: 'enum', values: ['monthly', 'quarterly', 'annually', 'never'] },
     description: 'When the equal-weight benchmark trades back to 1/N: on the last trading day of each period (quarterly in the paper).' },
+  { path: 'rebalance', group: 'execution', label: 'Strategy trading days', unit: '', spec: { type: 'enum', values: ['daily', 'weekly', 'monthly'] },
+    description: 'Days on which the regime strategies may trade: every day (the paper\'s), or only the last trading day of each week or month; the weights drift with prices in between. The first purchase is always on the first day (method §12).' },
+  { path: 'noTradeBand', group: 'execution', label: 'No-trade band', unit: 'one-way share of the portfolio, decimal', spec: { type: 'number', min: 0, max: 1, percent: true },
+    description: 'On a trading day the trade is skipped when the one-way distance ½·Σ|w_target − w_drifted| is at most this; otherwise the portfolio trades all the way to the target. 0 = always trade (method §12).' },
+  { path: 'tradePenalty', group: 'execution', label: 'Trade penalty γ', unit: 'annual return per unit traded, decimal', spec: { type: 'number', min: 0, max: 1, percent: true },
+    description: 'Linear penalty γ·Σ|w − w_held| subtracted from the mean-variance objective (w_held: the holdings after the decision day\'s close), solved exactly; the tracking-error target is still hit where it can be and the day is flagged where it cannot. 0 = off (method §12).' },
   { path: 'riskFreeRate', group: 'execution', label: 'Risk-free rate', unit: 'annual, decimal', spec: { type: 'number', min: -0.05, max: 0.25, percent: true },
     description: 'Subtracted (as rf/252 a day) in the Sharpe and Sortino ratios (method §10).' },
   { path: 'longShortScale', group: 'execution', label: 'Long-short scale', unit: 'annual, decimal', spec: { type: 'number', min: 0.001, max: 1, percent: true },
@@ -265,6 +289,9 @@ export const DEFAULT_CONFIG: RunConfig = deepFreeze<RunConfig>({
   covarianceHalflife: 126,
   costBps: 5,
   benchmarkRebalance: 'quarterly',
+  rebalance: 'daily',
+  noTradeBand: 0,
+  tradePenalty: 0,
   riskFreeRate: 0,
   longShortScale: 0.05,
 });
@@ -417,7 +444,7 @@ function checkKeys(o: Record<string, unknown>, allowed: readonly string[], prefi
 
 const TOP_KEYS = ['version', 'dataset', 'startDate', 'endDate', 'market', 'factors', 'useEnvironment', 'environment', 'model',
   'strategies', 'asymmetric', 'trainMinYears', 'trainMaxYears', 'refitFrequency', 'trackingErrorTarget', 'tau', 'riskAversion',
-  'covarianceHalflife', 'costBps', 'benchmarkRebalance', 'riskFreeRate', 'longShortScale'] as const;
+  'covarianceHalflife', 'costBps', 'benchmarkRebalance', 'rebalance', 'noTradeBand', 'tradePenalty', 'riskFreeRate', 'longShortScale'] as const;
 const NESTED: Record<string, readonly string[]> = {
   environment: ['vix', 'yield2y', 'yield10y'],
   model: ['model', 'k', 'jumpPenalty', 'maxFeatures', 'nInit', 'seed'],

@@ -236,6 +236,29 @@ export class RunState {
   }
 
   /**
+   * The backtest of `config` on the selected data set, without showing it (the turnover frontier's
+   * runs): the stored result, or the pipeline with this page's regime paths, which settings that
+   * change only allocation or execution reuse entirely.
+   */
+  async backtestOf(config: RunConfig): Promise<BacktestResult> {
+    const ds = this.app.selected;
+    if (!ds) throw new Error('No data set is selected: pick the one this result was made on, on the Data screen.');
+    const checked = validateConfig(fitConfigToDataset(config, ds).config);
+    if (!checked.ok) throw new Error(`The configuration does not fit “${ds.name}”: ${checked.errors.map((e) => e.message).join('; ')}`);
+    const cfg = checked.config;
+    this.client.open(ds.id, ds.panel);
+    if (this.useStore) {
+      const stored = await this.client.storedResult(cfg).promise.catch(() => null);
+      if (stored) return stored;
+    }
+    if (ds.simulated) await this.seed(ds.id);
+    return runPipeline(cfg, {
+      dataKey: ds.id, executor: this.client.executor, taskCache: this.paths,
+      assemble: (paths: RegimePaths) => this.client.assemble(ds.id, cfg, paths).promise,
+    });
+  }
+
+  /**
    * The shipped regime paths of the demo's default run (public/demo-cache.bin, pipeline/seed.ts):
    * read once per page into the page's path memory; a file of another engine version is ignored.
    */

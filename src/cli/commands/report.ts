@@ -7,18 +7,36 @@ import { defaultConfig, type RunConfig } from '../../core/config.ts';
 import { panelHash } from '../../core/hash.ts';
 import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
 import { metricsTable, factorTable } from '../../core/backtest/report.ts';
+import { sweepReport } from '../sweep.ts';
 
 export const help = `Usage: npm run -s cli -- report --data FILE_OR_DIR... [--out results.md] [--workers N] [--cache DIR]
+       npm run -s cli -- report --data FILE_OR_DIR... --sweep field=v1,v2,... [--set key=value ...] [--json] [--out FILE] [--workers N] [--cache DIR]
 
 Runs the default configuration (8-year minimum training window, both strategies) and the same with a
 5-year minimum, and prints markdown tables: metrics of the strategies, EW and the market, and per
 factor the long-short Sharpe and switches per year beside the paper's. \`npm run results\` runs it on
 ../shared/data/market.
 
+With --sweep, runs the default configuration (with any --set overrides) once per value of one
+setting (a number, whole-number, choice or true/false field, e.g. noTradeBand=0,0.01,0.02,0.05,
+tradePenalty=0,0.0005,0.001, rebalance=daily,weekly,monthly) and prints per value and strategy: net
+CAGR, active return, TE and IR against EW, turnover and costs a year (--json: as JSON). The regime
+models are fitted once: only allocation and execution depend on these settings.
+
 ${PIPELINE_HELP}`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCli(expandMultiValues(argv, ['data']), { data: { type: 'string', multiple: true }, out: { type: 'string' }, ...PIPELINE_OPTIONS });
+  const { values } = parseCli(expandMultiValues(argv, ['data', 'set']), { data: { type: 'string', multiple: true }, out: { type: 'string' },
+    sweep: { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...PIPELINE_OPTIONS });
+  if (values.sweep !== undefined) {
+    let pipeline: Promise<CliPipeline> | null = null;
+    try {
+      return await sweepReport(() => loadPanel(values.data ?? []), { sweep: values.sweep, set: values.set, json: values.json, out: values.out },
+        (data) => async (config) => (await (pipeline ??= panelHash(data.panel).then((key) => new CliPipeline(data.panel, key, values)))).run(config));
+    } finally {
+      if (pipeline) await (await pipeline).close();
+    }
+  }
   const data = await loadPanel(values.data ?? []);
   const pipeline = new CliPipeline(data.panel, await panelHash(data.panel), values);
   const runs: [string, (c: RunConfig) => void][] = [

@@ -15,6 +15,7 @@
 // keeps its workspaces so the backtest's daily loop allocates only its results.
 import { cholesky, choleskySolve } from './linalg.ts';
 import { LongOnlyMeanVarianceSolver, type QpSolver } from './qp.ts';
+import { TradePenaltySolver } from './trade-penalty.ts';
 
 export interface BlackLittermanInput {
   /** Covariance Σ, n×n row-major, annualised. */
@@ -53,6 +54,18 @@ export interface TrackingErrorTargetOptions {
   /** Bisection steps at most. Default 100. */
   maxIterations?: number;
   solver?: QpSolver;
+  /**
+   * Trade penalty (method.md §12): the weights maximise wᵀμ_BL − δ/2 wᵀΣw − γ·Σ|w − h| from the
+   * holdings h (trade-penalty.ts). Absent or γ = 0: none. See `targetTrackingError` for its effect
+   * on the TE target.
+   */
+  tradePenalty?: TradePenalty;
+}
+
+/** γ (annual return per unit traded) and the holdings h the trade starts from. */
+export interface TradePenalty {
+  gamma: number;
+  holdings: ArrayLike<number>;
 }
 
 export interface TrackingErrorTargetResult {
@@ -135,6 +148,7 @@ export class BlackLittermanAllocator {
   private readonly mu: Float64Array;
   private readonly w: Float64Array;
   private readonly qp: LongOnlyMeanVarianceSolver;
+  private penaltyQp: TradePenaltySolver | null = null;
   private delta = 2.5;
   private tau = 0.05;
   /** Every row of P sums to 0 (long-short views): enables the interior shortcut of weightsAt. */
@@ -238,9 +252,17 @@ export class BlackLittermanAllocator {
     return out;
   }
 
-  /** Optimal long-only weights at confidence c (into `out`); returns the ex-ante TE. */
-  weightsAt(c: number, out: Float64Array, solver?: QpSolver): number {
+  /**
+   * Optimal long-only weights at confidence c (into `out`); returns the ex-ante TE. With a trade
+   * penalty (γ > 0) the weights solve the penalised problem from its holdings (trade-penalty.ts).
+   */
+  weightsAt(c: number, out: Float64Array, solver?: QpSolver, penalty?: TradePenalty): number {
     this.posterior(c, this.mu);
+    if (penalty && penalty.gamma > 0) {
+      this.penaltyQp ??= new TradePenaltySolver(this.n);
+      this.penaltyQp.solve(this.mu, this.Sigma, this.delta, penalty.gamma, penalty.holdings, out, solver ? { solver } : {});
+      return trackingError(out, this.wb, this.Sigma);
+    }
     // Interior shortcut (exact, not an approximation): with long-short views 1ᵀPᵀ = 0, so the
     // budget-constrained optimum is w = w_b + Σ⁻¹(μ_BL − π)/δ = w_b + (τ/δ)Pᵀx (μ_BL − π = τΣPᵀx)
     // and needs no multiplier. When it has no negative weight it satisfies every KKT condition of
@@ -278,6 +300,15 @@ export class BlackLittermanAllocator {
    * above 3% TE), so several c may hit the target and TE(cMax) may be below the target although a
    * smaller c reaches it. The scan finds the least confident crossing at its resolution, and
    * never calls a reachable target (at a grid point) unreachable.
+   *
+   * With a trade penalty (method.md §12) the weights are the penalised optimum from the holdings
+   * h, and TE(c) need not rise with c at all: at cMin the portfolio is h moved towards w_b only as
+   * far as the penalty allows, whose TE can be above the target (h was at the target yesterday and
+   * has drifted), and as c grows the views can pull it down through the target before pushing it
+   * up. So the scan looks for the first sign change of TE − target in either direction and bisects
+   * there: the least confident crossing at the scan's resolution. Where TE stays on one side of the
+   * target for every c the day is flagged ('above' or 'below') and the nearer end of the bracket
+   * is used, as without a penalty (method §8): never silently clipped.
    */
   targetTrackingError(options: TrackingErrorTargetOptions): TrackingErrorTargetResult {
     const target = options.target;
@@ -289,6 +320,8 @@ export class BlackLittermanAllocator {
     const solver = options.solver;
     const w = this.w;
     let evals = 0;
+    const penalty = options.tradePenalty && options.tradePenalty.gamma > 0 ? options.tradePenalty : undefined;
+    if (penalty) return this.targetWithPenalty(options, penalty);
     const evalAt = (c: number) => { evals++; return this.weightsAt(c, w, solver); };
     const finish = (c: number, te: number, status: TrackingErrorStatus): TrackingErrorTargetResult => ({
       weights: Float64Array.from(w), confidence: c, trackingError: te, status, evaluations: evals,
@@ -316,19 +349,70 @@ export class BlackLittermanAllocator {
     }
 
     // Bisection on log c inside [lo, hi], TE(lo) < target < TE(hi).
-    let bestC = Math.exp(hi), bestTe = Infinity;
-    for (let it = 0; it < maxIter && hi - lo > 1e-13; it++) {
-      const mid = 0.5 * (lo + hi);
-      const c = Math.exp(mid);
-      const te = evalAt(c);
-      if (Math.abs(te - target) < Math.abs(bestTe - target)) { bestC = c; bestTe = te; }
-      if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
-      if (te < target) lo = mid; else hi = mid;
-    }
-    // Bracket exhausted (TE steps across the target at a kink of the QP): the closest point seen.
-    const te = evalAt(bestC);
-    return finish(bestC, te, Math.abs(te - target) <= 1e-4 ? 'ok' : te < target ? 'below' : 'above');
+    return bisectLogConfidence(lo, hi, -1, target, tol, maxIter, evalAt, finish);
   }
+
+  /** `targetTrackingError` with a trade penalty: see its doc comment. */
+  private targetWithPenalty(options: TrackingErrorTargetOptions, penalty: TradePenalty): TrackingErrorTargetResult {
+    const target = options.target;
+    const cMin = options.confidenceMin ?? 1e-6, cMax = options.confidenceMax ?? 1e6;
+    const tol = options.tolerance ?? 1e-7;
+    const maxIter = options.maxIterations ?? 100;
+    const perDecade = options.scanPointsPerDecade ?? 1;
+    if (!(perDecade >= 1) || !Number.isInteger(perDecade)) throw new RangeError(`scanPointsPerDecade must be a whole number ≥ 1, got ${perDecade}`);
+    const solver = options.solver;
+    const w = this.w;
+    let evals = 0;
+    const evalAt = (c: number) => { evals++; return this.weightsAt(c, w, solver, penalty); };
+    const finish = (c: number, te: number, status: TrackingErrorStatus): TrackingErrorTargetResult => ({
+      weights: Float64Array.from(w), confidence: c, trackingError: te, status, evaluations: evals,
+      prior: Float64Array.from(this.prior), posterior: this.posterior(c),
+    });
+
+    const logMin = Math.log(cMin), logMax = Math.log(cMax), step = Math.LN10 / perDecade;
+    const teMin = evalAt(cMin);
+    if (Math.abs(teMin - target) <= tol) return finish(cMin, teMin, 'ok');
+    const side = Math.sign(teMin - target);
+    let lo = logMin, hi = NaN, teLast = teMin;
+    for (let j = 1; ; j++) {
+      const xx = Math.min(logMin + j * step, logMax);
+      const c = xx === logMax ? cMax : Math.exp(xx);
+      const te = evalAt(c);
+      if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
+      if (Math.sign(te - target) !== side) { hi = xx; break; }
+      lo = xx;
+      teLast = te;
+      if (xx >= logMax) {
+        // No crossing: the nearer end, flagged by the side TE stays on.
+        const status: TrackingErrorStatus = side > 0 ? 'above' : 'below';
+        if (Math.abs(teMin - target) <= Math.abs(teLast - target)) { const te0 = evalAt(cMin); return finish(cMin, te0, status); }
+        return finish(cMax, te, status);
+      }
+    }
+
+    // Bisection on log c inside [lo, hi]: TE − target has the sign `side` at lo and the other at hi.
+    return bisectLogConfidence(lo, hi, side, target, tol, maxIter, evalAt, finish);
+  }
+}
+
+/**
+ * Bisection on log c inside [lo, hi], where TE − target has the sign `side` at lo and the other
+ * sign at hi. Returns the first c within `tol`; when the bracket is exhausted (TE steps across the
+ * target at a kink of the QP) the closest point seen, flagged unless within 1 bp.
+ */
+function bisectLogConfidence(lo: number, hi: number, side: number, target: number, tol: number, maxIter: number,
+  evalAt: (c: number) => number, finish: (c: number, te: number, status: TrackingErrorStatus) => TrackingErrorTargetResult): TrackingErrorTargetResult {
+  let bestC = Math.exp(hi), bestTe = Infinity;
+  for (let it = 0; it < maxIter && hi - lo > 1e-13; it++) {
+    const mid = 0.5 * (lo + hi);
+    const c = Math.exp(mid);
+    const te = evalAt(c);
+    if (Math.abs(te - target) < Math.abs(bestTe - target)) { bestC = c; bestTe = te; }
+    if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
+    if (Math.sign(te - target) === side) lo = mid; else hi = mid;
+  }
+  const te = evalAt(bestC);
+  return finish(bestC, te, Math.abs(te - target) <= 1e-4 ? 'ok' : te < target ? 'below' : 'above');
 }
 
 /** One-shot posterior: π and μ_BL at confidence c (method.md §8). */

@@ -5,5 +5,6 @@ export { LongOnlyMeanVarianceSolver, solveLongOnlyMeanVariance, type QpOptions, 
 export {
   BlackLittermanAllocator, blackLitterman, targetTrackingError, trackingError, equalWeights, longShortViewMatrix,
   type BlackLittermanInput, type BlackLittermanPosterior, type TrackingErrorStatus, type TrackingErrorTargetOptions,
-  type TrackingErrorTargetResult,
+  type TrackingErrorTargetResult, type TradePenalty,
 } from './black-litterman.ts';
+export { TradePenaltySolver, solveTradePenalty, tradePenaltyObjective, type TradePenaltyOptions } from './trade-penalty.ts';

@@ -92,19 +92,13 @@ export class LongOnlyMeanVarianceSolver {
   solve(mu: Float64Array, Sigma: Float64Array, delta: number, out: Float64Array = new Float64Array(this.n), options: QpOptions = {}): Float64Array {
     const n = this.n;
     if (mu.length !== n || Sigma.length !== n * n) throw new RangeError(`LongOnlyMeanVarianceSolver: expected μ of ${n} and Σ of ${n}×${n}, got ${mu.length} and ${Sigma.length}`);
-    if (!(delta > 0) || !Number.isFinite(delta)) throw new RangeError(`risk aversion δ must be a positive number, got ${delta}`);
-    for (let i = 0; i < n; i++) if (!Number.isFinite(mu[i]!)) throw new RangeError(`expected return μ[${i}] is ${mu[i]}; all inputs must be finite`);
-    for (let k = 0; k < n * n; k++) if (!Number.isFinite(Sigma[k]!)) throw new RangeError(`covariance Σ[${Math.floor(k / n)}][${k % n}] is ${Sigma[k]}; all inputs must be finite`);
+    checkMeanVarianceInputs(mu, Sigma, delta, n);
     this.ridge = 0;
     if ((options.solver ?? 'active-set') === 'active-set') {
       const maxIter = options.maxIterations ?? 10 * n + 20;
-      for (let attempt = 0; attempt < 4; attempt++) {
-        const r = this.activeSet(mu, Sigma, delta, maxIter);
-        if (r === 'ok') { out.set(this.w); this.solverUsed = 'active-set'; return out; }
-        if (r === 'cycle') break;
-        // Not positive definite: ridge and retry.
-        this.ridge = this.ridge === 0 ? 1e-10 * maxDiag(Sigma, n) * delta || 1e-300 : this.ridge * 100;
-      }
+      const r = withRidgeRetries(Sigma, n, delta, (ridge) => { this.ridge = ridge; return this.activeSet(mu, Sigma, delta, maxIter); });
+      this.ridge = r.ridge;
+      if (r.ok) { out.set(this.w); this.solverUsed = 'active-set'; return out; }
     }
     this.quadprog(mu, Sigma, delta, out);
     return out;
@@ -231,10 +225,34 @@ export class LongOnlyMeanVarianceSolver {
   }
 }
 
-function maxDiag(S: Float64Array, n: number): number {
+/** The largest |Σ_ii|. */
+export function maxDiag(S: Float64Array, n: number): number {
   let m = 0;
   for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(S[i * n + i]!));
   return m;
+}
+
+/** δ > 0 and every μ_i, Σ_ij finite, else a RangeError naming the entry. */
+export function checkMeanVarianceInputs(mu: Float64Array, Sigma: Float64Array, delta: number, n: number): void {
+  if (!(delta > 0) || !Number.isFinite(delta)) throw new RangeError(`risk aversion δ must be a positive number, got ${delta}`);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(mu[i]!)) throw new RangeError(`expected return μ[${i}] is ${mu[i]}; all inputs must be finite`);
+  for (let k = 0; k < n * n; k++) if (!Number.isFinite(Sigma[k]!)) throw new RangeError(`covariance Σ[${Math.floor(k / n)}][${k % n}] is ${Sigma[k]}; all inputs must be finite`);
+}
+
+/**
+ * Runs an active-set solve with ridge 0, then, while δΣ is not numerically positive definite,
+ * with a ridge of 1e-10 × δ·max Σ_ii growing ×100 (four attempts in all). `ok`: a solve ended
+ * 'ok'; otherwise (a 'cycle', or four failures) the caller falls back to quadprog with `ridge`.
+ */
+export function withRidgeRetries(Sigma: Float64Array, n: number, delta: number, solve: (ridge: number) => 'ok' | 'notpd' | 'cycle'): { ok: boolean; ridge: number } {
+  let ridge = 0;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const r = solve(ridge);
+    if (r === 'ok') return { ok: true, ridge };
+    if (r === 'cycle') return { ok: false, ridge };
+    ridge = ridge === 0 ? 1e-10 * maxDiag(Sigma, n) * delta || 1e-300 : ridge * 100;
+  }
+  return { ok: false, ridge };
 }
 
 /**

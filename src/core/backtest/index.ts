@@ -15,6 +15,7 @@ import { regimeStatistics, type RegimeStatistics } from '../metrics/regime.ts';
 import { wealthFromReturns, drawdownSeries, topDrawdowns, rollingSharpe, rollingInformationRatio, monthlyReturns, annualReturns, type DrawdownEpisode, type PeriodReturn } from '../metrics/series.ts';
 import { walkForwardSchedule, isQuarterEnd, lowerBound } from './schedule.ts';
 import { simulatePortfolio, equalWeightTargets, buyAndHoldTargets, type ExecutionResult } from './execution.ts';
+import { StrategyExecution } from './trading.ts';
 import { buildFactorContext, computeFactorPath, longShortFromPath, type FactorContext, type FactorModelParams, type FactorPath, type RefitRecord } from './regimePath.ts';
 import type { Refit } from './schedule.ts';
 import { FACTOR_FEATURE_NAMES, ENVIRONMENT_FEATURE_NAMES } from '../features/index.ts';
@@ -232,6 +233,8 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
   const Sigma = new Float64Array(N * N);
   const Q = new Float64Array(F);
   const allocators = strategies.map(() => new BlackLittermanAllocator(N, F));
+  // Turnover controls (method §12): with a trade penalty, execution runs alongside the allocation.
+  const trading = strategies.map(() => new StrategyExecution(data.returns, T, N, config, data.dates));
   const targets = strategies.map(() => new Float64Array(T * N).fill(NaN));
   const diag = strategies.map((kind) => ({
     kind, te: new Float64Array(T).fill(NaN), conf: new Float64Array(T).fill(NaN), counts: { below: 0, above: 0, ok: 0 } as Record<TrackingErrorStatus, number>,
@@ -245,7 +248,7 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
       for (let f = 0; f < F; f++) Q[f] = kindPaths[f]!.mu[t]!;
       const alloc = allocators[s]!;
       alloc.prepare({ Sigma, wBenchmark: wb, P, Q, riskAversion: config.riskAversion, tau: config.tau });
-      const res = alloc.targetTrackingError({ target: config.trackingErrorTarget });
+      const res = alloc.targetTrackingError({ target: config.trackingErrorTarget, tradePenalty: trading[s]!.penaltyAt(t, targets[s]!) });
       targets[s]!.set(res.weights, (t + 1) * N);
       diag[s]!.te[t] = res.trackingError;
       diag[s]!.conf[t] = res.confidence;
@@ -257,7 +260,7 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
 
   // Execution (method §9): strategies, EW rebalanced per config, market bought and held.
   const firstTrade = firstDecision + 1;
-  const exec = targets.map((tg) => simulatePortfolio(data.returns, tg, T, N, config.costBps));
+  const exec = targets.map((tg, s) => trading[s]!.finish(tg));
   const rebalance = rebalanceRule(config, data.dates);
   const ew = simulatePortfolio(data.returns, equalWeightTargets(T, N, firstTrade, rebalance), T, N, config.costBps);
   // The market is an index reference: bought once, held, no cost.

@@ -1,22 +1,12 @@
 // Walk-forward backtest: no look-ahead (method.md §6), determinism, and the benchmark series.
 import { describe, it, expect } from 'vitest';
-import { generateDemoPanel } from '../../../src/core/data/demo.ts';
 import type { Panel } from '../../../src/core/data/panel.ts';
-import { defaultConfig, type RunConfig } from '../../../src/core/config.ts';
-import { runBacktest, type BacktestResult } from '../../../src/core/backtest/index.ts';
+import type { RunConfig } from '../../../src/core/config.ts';
+import { runBacktest, prepareBacktestData, type BacktestResult } from '../../../src/core/backtest/index.ts';
+import { isMonthEnd, isWeekEnd } from '../../../src/core/backtest/trading.ts';
+import { smallConfig, smallPanel } from './fixtures.ts';
 
-/** A small but complete run: 2 factors, 4-6 year windows, quarterly refits, both strategies. */
-function smallConfig(): RunConfig {
-  const c = defaultConfig();
-  c.factors = [{ ticker: 'QUAL' }, { ticker: 'MTUM' }];
-  c.trainMinYears = 4; c.trainMaxYears = 6;
-  c.refitFrequency = 'quarterly';
-  c.model.nInit = 3;
-  c.model.maxFeatures = 4;
-  return c;
-}
-
-const panel = generateDemoPanel(7, { start: '2010-01-01', end: '2016-12-31' });
+const panel = smallPanel();
 
 function perturbAfter(p: Panel, day: number, seed: number): Panel {
   let s = seed;
@@ -70,6 +60,66 @@ describe('walk-forward backtest', () => {
     expect(upTo(other.market.values, i + 1)).toEqual(upTo(base.market.values, i + 1));
     // And the perturbation did change something later (the test can fail).
     expect(other.strategies[0]!.values.slice(i + 3)).not.toEqual(base.strategies[0]!.values.slice(i + 3));
+  });
+
+  describe('no look-ahead with each turnover control on (method §6, §12)', () => {
+    /**
+     * The perturbation test again, per control. Through day t everything is identical, and so are
+     * the decisions made at t (ex-ante TE and confidence). What is held on t+2 is decided at t, but
+     * executed at the close of t+1 against the weights drifted to that close (known then, as any
+     * trade's size is): with a schedule it is the target on a trading day; with the band the trade
+     * is skipped only if it is within the band of those drifted weights; with the trade penalty it is
+     * the trade decided at t applied to the drifted weights.
+     */
+    const cases: [string, (c: RunConfig) => void, (r: BacktestResult, i: number) => boolean][] = [
+      ['weekly', (c) => { c.rebalance = 'weekly'; }, (r, i) => isWeekEnd(r.dates, i + 1)],
+      ['monthly', (c) => { c.rebalance = 'monthly'; }, (r, i) => isMonthEnd(r.dates, i + 1)],
+      ['no-trade band 1%', (c) => { c.noTradeBand = 0.01; }, (r, i) => r.strategies[0]!.turnover[i + 1]! > 0.1],
+      ['trade penalty 0.5%', (c) => { c.tradePenalty = 0.005; }, () => true],
+    ];
+    for (const [name, edit, pick] of cases) {
+      it(name, () => {
+        const cfg = smallConfig();
+        edit(cfg);
+        const a = runBacktest(panel, cfg);
+        let i = a.evalStartIndex + 200;
+        while (!pick(a, i)) i++;
+        const day = panel.dates.indexOf(a.dates[i]!);
+        const perturbed = perturbAfter(panel, day, 5);
+        const b = runBacktest(perturbed, cfg);
+        const upTo = <T,>(x: T[], n: number) => x.slice(0, n);
+        expect(b.dates.slice(0, i + 1)).toEqual(a.dates.slice(0, i + 1));
+        const ra = prepareBacktestData(panel, cfg), rb = prepareBacktestData(perturbed, cfg);
+        const off = ra.dates.indexOf(a.dates[0]!), n = a.tickers.length;
+        const drifted = (w: number[], r: Float64Array, t: number) => {
+          const x = w.map((v, j) => v * (1 + r[(off + t) * n + j]!));
+          const sum = x.reduce((p, q) => p + q, 0);
+          return x.map((v) => v / sum);
+        };
+        for (let s = 0; s < a.strategies.length; s++) {
+          const sa = a.strategies[s]!, sb = b.strategies[s]!;
+          expect(upTo(sb.values, i + 1)).toEqual(upTo(sa.values, i + 1));
+          expect(upTo(sb.returns, i + 1)).toEqual(upTo(sa.returns, i + 1));
+          expect(upTo(sb.weights!, i + 1)).toEqual(upTo(sa.weights!, i + 1));
+          expect(upTo(b.diagnostics[s]!.exAnteTrackingError, i + 1)).toEqual(upTo(a.diagnostics[s]!.exAnteTrackingError, i + 1));
+          expect(upTo(b.diagnostics[s]!.confidence, i + 1)).toEqual(upTo(a.diagnostics[s]!.confidence, i + 1));
+          // Held on t+2 (after the close of t+1).
+          const wa = sa.weights![i + 1]!, wb = sb.weights![i + 1]!;
+          if (cfg.tradePenalty > 0) {
+            const da = drifted(sa.weights![i]!, ra.returns, i + 1), db = drifted(sb.weights![i]!, rb.returns, i + 1);
+            for (let j = 0; j < n; j++) expect(wb[j]! - db[j]!).toBeCloseTo(wa[j]! - da[j]!, 12);
+          } else if (cfg.noTradeBand > 0 && s === 0) {
+            expect(sa.turnover[i + 1]).toBeGreaterThan(0); // a traded the target …
+            if (sb.turnover[i + 1]! > 0) expect(wb).toEqual(wa); // … so b either traded the same target
+            else { // … or skipped it because its own drifted weights were within the band of it
+              const db = drifted(sb.weights![i]!, rb.returns, i + 1);
+              expect(db.reduce((p, q, j) => p + Math.abs(q - wa[j]!), 0) / 2).toBeLessThanOrEqual(cfg.noTradeBand);
+            }
+          } else if (cfg.rebalance !== 'daily') expect(wb).toEqual(wa);
+        }
+        expect(b.strategies[0]!.values.slice(i + 3)).not.toEqual(a.strategies[0]!.values.slice(i + 3));
+      });
+    }
   });
 
   it('is deterministic: the same configuration and data give a bit-identical result', () => {

@@ -2,17 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { simulatePortfolio, equalWeightTargets, buyAndHoldTargets } from '../../../src/core/backtest/execution.ts';
 import { walkForwardSchedule, monthStarts, isQuarterEnd, isoMinusYears } from '../../../src/core/backtest/schedule.ts';
-
-function businessDays(from: string, n: number): string[] {
-  const out: string[] = [];
-  const d = new Date(`${from}T00:00:00Z`);
-  while (out.length < n) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
-}
+import { businessDays } from './fixtures.ts';
 
 describe('simulatePortfolio', () => {
   it('a round trip costs twice the bps on the traded amount', () => {

@@ -287,6 +287,40 @@ describe('describeConfig', () => {
   });
 });
 
+describe('turnover controls (method.md §12): off by default, old configurations keep loading', () => {
+  it('defaults: trade daily, no band, no penalty', () => {
+    expect([DEFAULT_CONFIG.rebalance, DEFAULT_CONFIG.noTradeBand, DEFAULT_CONFIG.tradePenalty]).toEqual(['daily', 0, 0]);
+  });
+
+  it('a stored configuration written before the fields existed loads with them at their defaults', () => {
+    const old = withField((o) => { delete o.rebalance; delete o.noTradeBand; delete o.tradePenalty; o.costBps = 10; });
+    const c = ok(validateConfig(old));
+    expect([c.rebalance, c.noTradeBand, c.tradePenalty, c.costBps]).toEqual(['daily', 0, 0, 10]);
+    // And the canonical form now carries them, after benchmarkRebalance.
+    expect(serializeConfig(c)).toContain('"benchmarkRebalance":"quarterly","rebalance":"daily","noTradeBand":0,"tradePenalty":0,');
+  });
+
+  it('--set takes them (percent-like numbers accept "1%"); bad values are errors naming the field and the allowed range', () => {
+    const c = ok(applyOverrides(DEFAULT_CONFIG, ['rebalance=weekly', 'noTradeBand=1%', 'tradePenalty=0.005']));
+    expect([c.rebalance, c.noTradeBand, c.tradePenalty]).toEqual(['weekly', 0.01, 0.005]);
+    expect(ok(applyOverride(DEFAULT_CONFIG, 'rebalance=monthly')).rebalance).toBe('monthly');
+    for (const [a, allowed] of [['rebalance=hourly', 'daily | weekly | monthly'], ['noTradeBand=-0.1', '0 to 1'], ['noTradeBand=2', '0 to 1'], ['tradePenalty=abc', '0 to 1']] as const) {
+      const e = errs(applyOverride(DEFAULT_CONFIG, a))[0]!;
+      expect(e.field).toBe(a.split('=')[0]);
+      expect(e.message).toContain(allowed);
+    }
+    // The EW benchmark's rebalancing stays its own setting.
+    expect(ok(applyOverride(DEFAULT_CONFIG, 'rebalance=weekly')).benchmarkRebalance).toBe('quarterly');
+  });
+
+  it('the form shows them in the execution group with labels and units', () => {
+    const rows = describeConfig();
+    expect(rows.find((r) => r.path === 'rebalance')).toMatchObject({ group: 'execution', type: 'enum', options: ['daily', 'weekly', 'monthly'], default: 'daily', label: 'Strategy trading days' });
+    expect(rows.find((r) => r.path === 'noTradeBand')).toMatchObject({ group: 'execution', type: 'number', min: 0, max: 1, default: 0, percent: true, unit: 'one-way share of the portfolio, decimal' });
+    expect(rows.find((r) => r.path === 'tradePenalty')).toMatchObject({ group: 'execution', type: 'number', min: 0, max: 1, default: 0, label: 'Trade penalty γ', unit: 'annual return per unit traded, decimal' });
+  });
+});
+
 describe('resolution for the backtest', () => {
   it('symmetric and asymmetric penalty matrices (K = 2: Λ[bull, bear] = enter)', () => {
     const s = resolveFactorModel(DEFAULT_CONFIG, 'QUAL', 'symmetric');

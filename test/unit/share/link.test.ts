@@ -127,6 +127,17 @@ describe('old links keep loading', () => {
     expect(r.config).toMatchObject(JSON.parse(V1_CONFIG_JSON) as object);
     expect(r.config.dataset?.hash).toBe(DEMO_REF.hash);
     expect(r.config.factors[3]!.schedule).toEqual([{ from: '2015-01-02', jumpPenalty: 20 }, { from: '2019-01-02', jumpPenalty: 60, maxFeatures: 6 }]);
+    // Written before the turnover controls existed: they take their defaults (off).
+    expect([r.config.rebalance, r.config.noTradeBand, r.config.tradePenalty]).toEqual(['daily', 0, 0]);
+  });
+
+  it('a link carries the turnover controls (method.md §12)', () => {
+    const c = { ...defaultConfig(), dataset: DEMO_REF, rebalance: 'monthly' as const, noTradeBand: 0.02, tradePenalty: 0.005 };
+    const r = decodeShareLink(`#${encodeShareLink(c)}`);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect([r.config.rebalance, r.config.noTradeBand, r.config.tradePenalty]).toEqual(['monthly', 0.02, 0.005]);
+    expect(r.config).toEqual(c);
   });
 });
 

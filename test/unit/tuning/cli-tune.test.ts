@@ -134,7 +134,7 @@ describe('cli tune', () => {
     const again = cli(['tune', '--resume', study]);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/QUAL\s+λ=/);
-  }, 40_000);
+  }, 180_000);
 
   it('bad input: exit 2 with a one-line message', async () => {
     const cases: [string[], RegExp][] = [
@@ -173,5 +173,5 @@ describe('cli tune', () => {
       expect(lines[0]).toMatch(/^error: /);
       expect(lines[0]).toMatch(msg);
     }
-  }, 60_000);
+  }, 180_000);
 });

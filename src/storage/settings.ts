@@ -9,6 +9,8 @@ export interface Settings {
   selectedDatasetId: string;
   /** Log scale on the normalised price chart. */
   priceChartLog: boolean;
+  /** Per data set id: the configuration of its last run (validated again when read). */
+  lastRunConfig: Record<string, unknown>;
 }
 
 export class SettingsStore {

@@ -216,6 +216,7 @@ export class RunState {
       this.progress = null;
       this.status = 'done';
       // A run for a data set that is no longer selected is stored (in the worker) but not shown.
+      void this.remember(ds.id, cfg);
       if (!shows()) return;
       this.result = result;
       this.fromStore = stored;
@@ -232,6 +233,32 @@ export class RunState {
         this.status = 'error';
         this.error = `The backtest on “${ds.name}” failed: ${messageOf(err)}`;
       }
+    }
+  }
+
+  /** Keeps `config` as the data set's last run configuration (best effort). */
+  private async remember(datasetId: string, config: RunConfig): Promise<void> {
+    try {
+      const all = (await this.app.settings.get('lastRunConfig')) ?? {};
+      const next: Record<string, unknown> = { ...all, [datasetId]: config };
+      // Only the most recent few data sets: a configuration is small, but the list should not grow forever.
+      const keys = Object.keys(next);
+      for (const k of keys.slice(0, Math.max(0, keys.length - 20))) delete next[k];
+      await this.app.settings.set('lastRunConfig', next);
+    } catch {
+      // No storage: the next visit starts from the defaults.
+    }
+  }
+
+  private async remembered(datasetId: string): Promise<RunConfig | null> {
+    try {
+      const all = await this.app.settings.get('lastRunConfig');
+      const raw = all && Object.prototype.hasOwnProperty.call(all, datasetId) ? all[datasetId] : undefined;
+      if (!raw) return null;
+      const r = validateConfig(raw);
+      return r.ok ? r.config : null;
+    } catch {
+      return null;
     }
   }
 
@@ -287,6 +314,10 @@ export class RunState {
       this.resultVersion++;
     }
     if (!ds || this.result || this.running || !this.useStore) return;
+    // The settings of this data set's last run, when there was one (else the current settings).
+    const remembered = await this.remembered(ds.id);
+    if (this.app.selected?.id !== ds.id || this.result || this.running) return;
+    if (remembered) this.config = remembered;
     const fitted = fitConfigToDataset(this.config, ds);
     const checked = validateConfig(fitted.config);
     if (!checked.ok) return;

@@ -10,6 +10,8 @@
 // fresh object literals with known keys only — nothing from the input is ever merged or assigned
 // by a key it chose.
 
+import { sameTicker } from './data/panel.ts';
+
 export const CONFIG_VERSION = 1 as const;
 
 /** The data set a run was made on; the share link carries it so another machine can find it. */
@@ -373,7 +375,9 @@ function checkScalar(spec: ScalarSpec, field: string, v: unknown, c: Collector):
         c.add(field, v, `${field} must be a ticker (1-20 letters, digits or . _ ^ = -), got ${show(v)}`, allowed);
         return undefined;
       }
-      return v.toUpperCase();
+      // Kept as spelled: data sets keep their files' names (Mkt-RF), and every lookup of a
+      // configuration's ticker in a data set or in `factors` is case-insensitive (sameTicker).
+      return v;
   }
 }
 
@@ -595,19 +599,20 @@ function crossChecks(cfg: RunConfig, c: Collector): void {
   if (!cfg.strategies.symmetric && !cfg.strategies.asymmetric) {
     c.add('strategies', 'none', 'strategies: choose at least one of symmetric and asymmetric', 'symmetric and/or asymmetric');
   }
+  // Tickers are compared case-insensitively (SPY and spy are one series).
   const seen = new Set<string>();
   for (const f of cfg.factors) {
-    if (seen.has(f.ticker)) c.add('factors', f.ticker, `factors: ${f.ticker} is listed twice; list each factor once`);
-    if (f.ticker === cfg.market) c.add('factors', f.ticker, `factors: ${f.ticker} is the market; a factor must be a different asset`);
-    seen.add(f.ticker);
+    if (seen.has(f.ticker.toUpperCase())) c.add('factors', f.ticker, `factors: ${f.ticker} is listed twice; list each factor once`);
+    if (sameTicker(f.ticker, cfg.market)) c.add('factors', f.ticker, `factors: ${f.ticker} is the market; a factor must be a different asset`);
+    seen.add(f.ticker.toUpperCase());
   }
   if (cfg.useEnvironment) {
     const env = [cfg.environment.vix, cfg.environment.yield2y, cfg.environment.yield10y];
     for (const [i, t] of env.entries()) {
       const key = ['vix', 'yield2y', 'yield10y'][i]!;
-      if (t === cfg.market || seen.has(t)) c.add(`environment.${key}`, t, `environment.${key}: ${t} is already the market or a factor; it must be a level series of its own`);
+      if (sameTicker(t, cfg.market) || seen.has(t.toUpperCase())) c.add(`environment.${key}`, t, `environment.${key}: ${t} is already the market or a factor; it must be a level series of its own`);
     }
-    if (new Set(env).size !== 3) c.add('environment', env.join(','), 'environment: VIX, 2-year and 10-year series must be three different tickers');
+    if (new Set(env.map((t) => t.toUpperCase())).size !== 3) c.add('environment', env.join(','), 'environment: VIX, 2-year and 10-year series must be three different tickers');
   }
   const D = cfg.useEnvironment ? FEATURES_WITH_ENVIRONMENT : FEATURES_WITHOUT_ENVIRONMENT;
   const checkKappa = (field: string, v: number | undefined) => {
@@ -695,15 +700,14 @@ export function applyOverride(config: RunConfig, assignment: string): ConfigResu
   }
   if (key === 'factors') {
     const tickers = text.split(',').map((s) => s.trim()).filter(Boolean);
-    const old = new Map((raw.factors as Record<string, unknown>[]).map((f) => [String(f.ticker), f]));
+    const old = new Map((raw.factors as Record<string, unknown>[]).map((f) => [String(f.ticker).toUpperCase(), f]));
     raw.factors = tickers.map((t) => old.get(t.toUpperCase()) ?? t);
     return validateConfig(raw);
   }
   if (parts[0] === 'factors' && parts.length === 3) {
-    const ticker = parts[1]!.toUpperCase();
     const field = parts[2]!;
     const list = raw.factors as Record<string, unknown>[];
-    const entry = list.find((f) => f.ticker === ticker);
+    const entry = list.find((f) => sameTicker(String(f.ticker), parts[1]!));
     if (!entry) return fail(`${key}: ${parts[1]} is not one of the factors (${list.map((f) => String(f.ticker)).join(', ')}); add it with --set factors=…`);
     const ff = FACTOR_FIELDS.find((f) => f.key === field);
     if (ff) {
@@ -854,7 +858,7 @@ export function penaltyMatrixFor(k: number, enter: number, exit: number): Float6
  * factor's own values, which override the run-wide defaults. κ² is capped at the feature count.
  */
 export function resolveFactorModel(config: RunConfig, ticker: string, strategy: StrategyKind, date?: string): ResolvedFactorModel {
-  const f = config.factors.find((x) => x.ticker === ticker.toUpperCase());
+  const f = config.factors.find((x) => sameTicker(x.ticker, ticker));
   if (!f) throw new Error(`resolveFactorModel: ${ticker} is not a factor of this configuration (${config.factors.map((x) => x.ticker).join(', ')})`);
   let change: ParameterChange | undefined;
   if (date && f.schedule) for (const s of f.schedule) { if (s.from <= date) change = s; else break; }

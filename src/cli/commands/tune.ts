@@ -14,6 +14,7 @@ import type { TuneReply, TuneRequest, TuneWorkerData } from '../tune-worker.ts';
 import { applyOverrides, defaultConfig, featureCount, validateConfig, type RunConfig } from '../../core/config.ts';
 import { BacktestDataError } from '../../core/backtest/prepare.ts';
 import { panelHash } from '../../core/hash.ts';
+import { sameTicker } from '../../core/data/panel.ts';
 import { asymmetricSpace, searchedDimensions, symmetricSpace } from '../../core/tuning/space.ts';
 import { defaultGridPoints } from '../../core/tuning/space.ts';
 import { defaultStaticWindows, selectStudy, windowIndices, STATIC_MIN_DAYS, ROLLING_MIN_DAYS, type RollingSelection, type Selection, type StaticSelection } from '../../core/tuning/select.ts';
@@ -350,9 +351,10 @@ export async function run(argv: string[]): Promise<number> {
     config = loadConfig(values.config, values.set);
     const factorArg = (values.factor ?? 'all').trim();
     const tickers = config.factors.map((f) => f.ticker);
-    const factors = factorArg.toLowerCase() === 'all' ? tickers : factorArg.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    // Tickers in any case; each is then spelled as the configuration spells it.
+    const factors = factorArg.toLowerCase() === 'all' ? tickers : factorArg.split(',').map((s) => s.trim()).filter(Boolean)
+      .map((f) => tickers.find((t) => sameTicker(t, f)) ?? fail(`--factor ${f} is not a factor of the configuration (${tickers.join(', ')}) — pick one of those, or add it with --set factors=…`));
     if (!factors.length) fail('--factor is empty — give a factor ticker, a comma list, or all');
-    for (const f of factors) if (!tickers.includes(f)) fail(`--factor ${f} is not a factor of the configuration (${tickers.join(', ')}) — pick one of those, or add it with --set factors=…`);
     if (new Set(factors).size !== factors.length) fail('--factor lists a factor twice');
 
     data = await loadPanel(values.data ?? []);

@@ -2,7 +2,7 @@
 // simple returns of the universe (market first, then the factors), each factor's active return,
 // and the environment levels. Problems a person can fix raise BacktestDataError with what, where
 // and what to do (the CLI maps it to exit code 2).
-import type { Panel, PanelSeries } from '../data/panel.ts';
+import { findSeries, sameTicker, type Panel, type PanelSeries } from '../data/panel.ts';
 import type { RunConfig } from '../config.ts';
 import { lowerBound } from './schedule.ts';
 
@@ -25,7 +25,7 @@ export interface BacktestData {
 }
 
 function needSeries(panel: Panel, ticker: string, what: string): PanelSeries {
-  const s = panel.series.find((x) => x.ticker === ticker.toUpperCase());
+  const s = findSeries(panel, ticker);
   if (!s) {
     const have = panel.series.map((x) => x.ticker).join(', ');
     throw new BacktestDataError(`${what} ${ticker} is not in the data set (it has ${have}): import its prices or change the configuration`);
@@ -40,10 +40,10 @@ export function prepareBacktestData(panel: Panel, config: RunConfig): BacktestDa
   for (const s of [market, ...factors]) {
     if (s.kind !== 'price') throw new BacktestDataError(`${s.ticker} holds levels, not prices: it cannot be the market or a factor`);
   }
-  if (factors.some((f) => f.ticker === market.ticker)) throw new BacktestDataError(`${market.ticker} is both the market and a factor: remove it from the factors`);
+  if (factors.some((f) => sameTicker(f.ticker, market.ticker))) throw new BacktestDataError(`${market.ticker} is both the market and a factor: remove it from the factors`);
   const env = config.useEnvironment
     ? [config.environment.vix, config.environment.yield2y, config.environment.yield10y].map((t) => {
-      const s = panel.series.find((x) => x.ticker === t.toUpperCase());
+      const s = findSeries(panel, t);
       if (!s) throw new BacktestDataError(`Environment series ${t} is not in the data set: import it, or set useEnvironment=false to run on 14 features`);
       return s;
     })

@@ -6,7 +6,7 @@
 export type AssetRole = 'market' | 'factor' | 'environment' | 'unused';
 
 export interface PanelSeries {
-  /** Ticker as the user knows it, upper case (SPY, QUAL, VIX, DGS2 …). */
+  /** Ticker as the file writes it (SPY, QUAL, VIX, Mkt-RF …); match it with sameTicker, never ===. */
   ticker: string;
   role: AssetRole;
   /** 'price' for adjusted closes (market, factors), 'level' for environment series (VIX, yields in %). */
@@ -38,7 +38,15 @@ export function seriesByRole(panel: Panel, role: AssetRole): PanelSeries[] {
   return panel.series.filter((s) => s.role === role);
 }
 
+/**
+ * Do two tickers name the same series? Case-insensitive: names keep the case their file writes
+ * (Ken French's `Mkt-RF`) while configurations, share links and roles may spell them otherwise.
+ */
+export function sameTicker(a: string, b: string): boolean {
+  return a === b || a.toUpperCase() === b.toUpperCase();
+}
+
+/** The series of this ticker, in any case. */
 export function findSeries(panel: Panel, ticker: string): PanelSeries | undefined {
-  const t = ticker.toUpperCase();
-  return panel.series.find((s) => s.ticker === t);
+  return panel.series.find((s) => sameTicker(s.ticker, ticker));
 }

@@ -11,7 +11,7 @@ import { detectDecimalComma, isMissingSentinel, isMissingToken, parseNumber, par
 import { IssueLog } from './issues.ts';
 import {
   DATE_ALIASES, ENVIRONMENT_TICKERS, IGNORED_ALIASES, PERCENT_RETURN_ALIASES, RETURN_ALIASES, TICKER_ALIASES_HEADER,
-  ADJ_CLOSE_ALIASES, CLOSE_ALIASES, looksLikeFredId, normaliseHeader, normaliseTicker, tickerFromFileName, valueRank,
+  ADJ_CLOSE_ALIASES, CLOSE_ALIASES, cleanTicker, looksLikeFredId, normaliseHeader, normaliseTicker, tickerFromFileName, valueRank,
 } from './tickers.ts';
 
 /** One imported series, before alignment. Values are prices (return columns already turned into an index) or levels. */
@@ -231,10 +231,12 @@ function missingText(s: string): string {
 }
 
 function kindFor(ticker: string, headerNorm: string, source: string, options: ImportOptions): ColumnKind {
-  const o = options.columnKinds?.[ticker];
+  // Option keys are normalised (upper case) by importFiles; names keep the file's case.
+  const key = normaliseTicker(ticker);
+  const o = options.columnKinds?.[key] ?? options.columnKinds?.[ticker];
   if (o && VALID_KINDS.has(o)) return o;
   if (source === 'ken-french') return 'percentReturn';
-  if (ENVIRONMENT_TICKERS.has(ticker) || source === 'fred') return 'level';
+  if (ENVIRONMENT_TICKERS.has(key) || source === 'fred') return 'level';
   if (PERCENT_RETURN_ALIASES.has(headerNorm)) return 'percentReturn';
   if (RETURN_ALIASES.has(headerNorm)) return 'return';
   return 'price';
@@ -282,20 +284,22 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
     source = 'yfinance';
     const fields = rowCells(t, st.twoLevel.fieldsRow).map(normaliseHeader);
     const tickers = rowCells(t, st.twoLevel.tickersRow);
-    const best = new Map<string, { col: number; rank: number; header: string; norm: string }>();
+    // Keyed case-insensitively; the name is the first spelling the file uses.
+    const best = new Map<string, { col: number; rank: number; header: string; norm: string; name: string }>();
     const order: string[] = [];
     for (let c = 0; c < fields.length; c++) {
       if (c === dateCol) continue;
       const rank = valueRank(fields[c]!);
-      const tk = normaliseTicker(tickers[c] ?? '');
+      const name = cleanTicker(tickers[c] ?? '');
+      const tk = name.toUpperCase();
       if (rank < 2 || tk === '') continue;
       const prev = best.get(tk);
       if (!prev) order.push(tk);
-      if (!prev || rank > prev.rank) best.set(tk, { col: c, rank, header: `${cell(t, st.twoLevel.fieldsRow, c)} ${tickers[c]}`, norm: fields[c]! });
+      if (!prev || rank > prev.rank) best.set(tk, { col: c, rank, header: `${cell(t, st.twoLevel.fieldsRow, c)} ${tickers[c]}`, norm: fields[c]!, name: prev?.name ?? name });
     }
     for (const tk of order) {
       const b = best.get(tk)!;
-      valueCols.push({ col: b.col, ticker: tk, header: b.header, headerNorm: b.norm });
+      valueCols.push({ col: b.col, ticker: b.name, header: b.header, headerNorm: b.norm });
     }
     usedField = valueCols.length > 0 && valueCols.every((v) => ADJ_CLOSE_ALIASES.has(v.headerNorm)) ? 'adj' : 'close';
     if (valueCols.length === 0) return reject(report, log, 'two-level (yfinance) header without a Close or Adj Close column', 'file rejected');
@@ -324,10 +328,11 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
       layout = tickerColumns.length === 1 ? 'single' : 'wide';
       const seen = new Set<string>();
       for (const c of tickerColumns) {
-        const tk = normaliseTicker(headerCells[c]!);
-        if (seen.has(tk)) { log.add('warning', `ticker ${tk} appears in two columns; the second ("${headerCells[c]}") is ignored`, 'column ignored', undefined, headerCells[c]); continue; }
+        const name = cleanTicker(headerCells[c]!);
+        const tk = name.toUpperCase();
+        if (seen.has(tk)) { log.add('warning', `ticker ${name} appears in two columns; the second ("${headerCells[c]}") is ignored`, 'column ignored', undefined, headerCells[c]); continue; }
         seen.add(tk);
-        valueCols.push({ col: c, ticker: tk, header: headerCells[c]!, headerNorm: hnorm[c]! });
+        valueCols.push({ col: c, ticker: name, header: headerCells[c]!, headerNorm: hnorm[c]! });
       }
     } else if (st.headerRow < 0 || hnorm.every((h, c) => c === dateCol || h === '')) {
       // No usable header: fine when there is exactly one value column.
@@ -355,7 +360,7 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
     if (rawHeaderText.includes('<') && rawHeaderText.includes('>')) source = 'stooq-bulk';
     else if (kfHeader || (/french|fama|crsp/i.test(preamble) && (firstDateShape === SHAPE_D6 || firstDateShape === SHAPE_D8))) source = 'ken-french';
     else if (hs.has('price') && (hs.has('change%') || hs.has('vol'))) source = 'investing';
-    else if (layout !== 'long' && usedField === '' && (headerCells[dateCol] === 'DATE' || hnorm[dateCol] === 'observationdate' || valueCols.some((v) => looksLikeFredId(v.ticker) || looksLikeFredId(v.header.toUpperCase())))) source = 'fred';
+    else if (layout !== 'long' && usedField === '' && (headerCells[dateCol] === 'DATE' || hnorm[dateCol] === 'observationdate' || valueCols.some((v) => looksLikeFredId(v.ticker.toUpperCase()) || looksLikeFredId(v.header.toUpperCase())))) source = 'fred';
     else if (hs.has('open') && hs.has('high') && hs.has('low') && [...hs].some((h) => ADJ_CLOSE_ALIASES.has(h))) source = 'yahoo';
     else if (hs.has('open') && hs.has('high') && hs.has('low') && hs.has('close')) source = 'stooq';
   }
@@ -472,11 +477,12 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
       const tkS = tickerCol < len ? t.fieldStart[base + tickerCol]! : 0, tkE = tickerCol < len ? t.fieldEnd[base + tickerCol]! : 0;
       if (!(tkE - tkS === lastRawTicker.length && text.startsWith(lastRawTicker, tkS))) {
         lastRawTicker = text.slice(tkS, tkE);
-        const tk = normaliseTicker(cell(t, r, tickerCol));
+        const name = cleanTicker(cell(t, r, tickerCol));
+        const tk = name.toUpperCase();
         if (tk === '') { lastBuilder = null; }
         else {
           let b = byTicker.get(tk);
-          if (!b) { b = new Builder(tk, valueCols[0]!.header, valueCols[0]!.headerNorm, 64); byTicker.set(tk, b); builders.push(b); }
+          if (!b) { b = new Builder(name, valueCols[0]!.header, valueCols[0]!.headerNorm, 64); byTicker.set(tk, b); builders.push(b); }
           lastBuilder = b;
         }
       }

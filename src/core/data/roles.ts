@@ -30,11 +30,14 @@ export function resolveRoles(
   const roles: Record<string, AssetRole> = {};
   const notes: RoleNote[] = [];
   for (const t of tickers) roles[t] = defaultRole(t);
+  // Override keys match tickers in any case (mkt-rf sets Mkt-RF); roles are keyed by the names as written.
+  const byKey = new Map<string, string>();
+  for (const t of tickers) if (!byKey.has(normaliseTicker(t))) byKey.set(normaliseTicker(t), t);
   const wanted = new Map<string, AssetRole>();
   for (const [k, v] of Object.entries(overrides ?? {})) {
-    const t = normaliseTicker(k);
-    if (!ROLES.has(v)) { notes.push({ severity: 'warning', ticker: t, message: `role "${String(v)}" for ${t} is not one of market, factor, environment, unused`, action: 'ignored' }); continue; }
-    if (!(t in roles)) { notes.push({ severity: 'warning', ticker: t, message: `a role was given for ${t}, but no imported series has that ticker`, action: 'ignored' }); continue; }
+    const t = byKey.get(normaliseTicker(k));
+    if (!ROLES.has(v)) { notes.push({ severity: 'warning', ticker: t ?? k, message: `role "${String(v)}" for ${t ?? k} is not one of market, factor, environment, unused`, action: 'ignored' }); continue; }
+    if (t === undefined) { notes.push({ severity: 'warning', ticker: k, message: `a role was given for ${k}, but no imported series has that ticker`, action: 'ignored' }); continue; }
     wanted.set(t, v);
   }
   for (const [t, v] of wanted) {
@@ -74,9 +77,10 @@ export function roleRank(role: AssetRole): number {
 }
 
 export function defaultOrderIndex(ticker: string): number {
-  const f = (DEFAULT_FACTORS as readonly string[]).indexOf(ticker);
+  const t = ticker.toUpperCase();
+  const f = (DEFAULT_FACTORS as readonly string[]).indexOf(t);
   if (f >= 0) return f;
-  const e = (DEFAULT_ENVIRONMENT as readonly string[]).indexOf(ticker);
+  const e = (DEFAULT_ENVIRONMENT as readonly string[]).indexOf(t);
   if (e >= 0) return e;
   return 1000;
 }

@@ -123,6 +123,48 @@ function hasDateShape(t: Table, r: number, c: number): boolean {
   return shape !== SHAPE_NONE;
 }
 
+/** Does row r name its columns with known aliases: a date column (returned) beside a value, ticker or ignored column? */
+function namedColumns(t: Table, r: number): number {
+  const len = rowLength(t, r);
+  if (len < 2) return -1;
+  const names = rowCells(t, r).map(normaliseHeader);
+  const date = names.findIndex((h) => DATE_ALIASES.has(h));
+  if (date < 0) return -1;
+  const other = names.some((h, c) => c !== date && (valueRank(h) > 0 || TICKER_ALIASES_HEADER.has(h)));
+  return other ? date : -1;
+}
+
+/**
+ * The header of the table whose first readable row is `start`: a row of known column names above
+ * it, with only rows that have a date in the date column in between (data rows whose values are
+ * bad). Null when the row above the data is not such a header (the usual case: nothing moves).
+ */
+function namedHeaderAbove(t: Table, start: number, dateIdx: number): { row: number; dateIdx: number } | null {
+  let skipped = 0;
+  for (let r = start - 1; r >= 0; r--) {
+    if (isBlankRow(t, r)) continue;
+    if (hasDateShape(t, r, dateIdx)) { skipped++; continue; }
+    const d = namedColumns(t, r);
+    return skipped > 0 && d === dateIdx ? { row: r, dateIdx: d } : null;
+  }
+  return null;
+}
+
+/** No row reads as data: a header of known column names followed by a dated row still makes a table (of bad rows). */
+function findNamedHeader(t: Table, limit: number): { row: number; dateIdx: number } | null {
+  for (let r = 0; r < limit; r++) {
+    if (isBlankRow(t, r)) continue;
+    const d = namedColumns(t, r);
+    if (d < 0) continue;
+    for (let r2 = r + 1; r2 < t.nRows; r2++) {
+      if (isBlankRow(t, r2)) continue;
+      if (hasDateShape(t, r2, d)) return { row: r, dateIdx: d };
+      break;
+    }
+  }
+  return null;
+}
+
 function findStructure(t: Table): Structure | null {
   let start = -1, dateIdx = -1;
   const searchLimit = Math.min(t.nRows, 5000);
@@ -139,6 +181,15 @@ function findStructure(t: Table): Structure | null {
       if (!hasDateShape(t, r2, dc) && rowLength(t, r2) !== rowLength(t, r)) { ok = false; break; }
     }
     if (ok) { start = r; dateIdx = dc; }
+  }
+  // A row of known column names (Date, Close, Adj Close, Ticker …) is the header even when the rows
+  // under it are bad (text where a price should be): those rows belong to the table and are
+  // reported one by one, not skipped as text above it.
+  const aliasHeader = start >= 0 ? namedHeaderAbove(t, start, dateIdx) : findNamedHeader(t, searchLimit);
+  if (aliasHeader) {
+    start = -1;
+    for (let r = aliasHeader.row + 1; r < t.nRows; r++) if (!isBlankRow(t, r)) { start = r; break; }
+    dateIdx = aliasHeader.dateIdx;
   }
   if (start < 0) return null;
 
@@ -457,7 +508,7 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
       if (Number.isNaN(v)) {
         rowVals[k] = NaN; rowMissing[k] = s;
         log.addRepeated(`bad:${k}`, `values that are not numbers in "${valueCols[k]!.header}"`, 'error',
-          `row ${line}: "${s}" in column "${valueCols[k]!.header}" is not a number`, single ? 'row skipped' : 'treated as missing', line, valueCols[k]!.header);
+          `row ${line}, column ${valueCols[k]!.header}: "${s}" is not a number`, single ? 'row skipped' : 'treated as missing', line, valueCols[k]!.header);
         continue;
       }
       if (isMissingSentinel(v)) { rowVals[k] = NaN; rowMissing[k] = s; if (firstMissing === '') firstMissing = s; continue; }

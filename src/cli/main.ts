@@ -13,7 +13,7 @@ const COMMANDS: Record<string, string> = {
   backtest: 'Run the walk-forward regime-aware backtest',
   metrics: 'Performance metrics table for any daily return series',
   tune: 'Hyperparameter search per factor (grid | random | tpe)',
-  report: 'Results tables for the README (default and 5-year minimum windows)',
+  report: 'Results tables for the README (default and 5-year minimum windows; the long history of Ken French factors)',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -57,6 +57,12 @@ export type ModelKind = 'sjm' | 'jm';
 export type RefitFrequency = 'monthly' | 'quarterly';
 export type RebalanceFrequency = 'monthly' | 'quarterly' | 'annually' | 'never';
 export type StrategyKind = 'symmetric' | 'asymmetric';
+/**
+ * How the universe is built from the data set (method.md §12): 'prices' — the market and factor
+ * series are assets; 'longShort' — the factor series are long-short factor returns (Ken French's
+ * SMB, HML …) and each becomes the asset "market + factor" (src/core/backtest/prepare.ts).
+ */
+export type UniverseKind = 'prices' | 'longShort';
 
 export interface ModelSettings {
   /** 'sjm' sparse jump model (method.md §4), 'jm' plain jump model on all features (§3). */
@@ -89,6 +95,14 @@ export interface RunConfig {
   useEnvironment: boolean;
   /** Tickers of the environment series. */
   environment: { vix: string; yield2y: string; yield10y: string };
+  /** How the market and factor series make the universe (method.md §12). */
+  universe: UniverseKind;
+  /**
+   * Ticker of a daily risk-free return series (Ken French's RF), or null. When set, Sharpe and
+   * Sortino subtract each day's rate instead of `riskFreeRate`, and in a long-short universe the
+   * market's total return is this rate plus the market series (an excess return, like Mkt-RF).
+   */
+  riskFree: string | null;
   model: ModelSettings;
   /** Which strategies one run computes, side by side. At least one. */
   strategies: { symmetric: boolean; asymmetric: boolean };
@@ -137,7 +151,7 @@ type ScalarSpec =
   | { type: 'boolean' }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'date'; nullable: true }
-  | { type: 'ticker' };
+  | { type: 'ticker'; nullable?: true };
 
 export type ConfigGroup = 'data' | 'universe' | 'model' | 'strategies' | 'walk-forward' | 'allocation' | 'execution' | 'factor';
 
@@ -179,6 +193,10 @@ const SCALAR_FIELDS: readonly ScalarField[] = [
     description: 'Ticker of the 2-year Treasury yield in percent (features y2_21, slope_21).' },
   { path: 'environment.yield10y', group: 'universe', label: '10-year yield series', unit: 'ticker', spec: { type: 'ticker' },
     description: 'Ticker of the 10-year Treasury yield in percent (feature slope_21).' },
+  { path: 'universe', group: 'universe', label: 'Universe built from', unit: '', spec: { type: 'enum', values: ['prices', 'longShort'] },
+    description: 'prices: the market and factor series are assets. longShort: the factor series are long-short factor returns (Ken French\'s SMB, HML …); each becomes the asset "market + factor" with daily return r_m + a_f — a daily-rebalanced overlay, a research proxy, not an investable fund — whose active return is a_f itself (method §12).' },
+  { path: 'riskFree', group: 'universe', label: 'Risk-free series', unit: 'ticker', spec: { type: 'ticker', nullable: true },
+    description: 'A daily risk-free return series of the data set (Ken French\'s RF). When set, Sharpe and Sortino subtract each day\'s rate instead of the constant risk-free rate, and in a long-short universe the market is this rate plus the market series (an excess return, like Mkt-RF). Empty = none.' },
   { path: 'model.model', group: 'model', label: 'Regime model', unit: '', spec: { type: 'enum', values: ['sjm', 'jm'] },
     description: 'sjm = sparse jump model with feature selection (method §4); jm = plain jump model on all features (§3).' },
   { path: 'model.k', group: 'model', label: 'Regimes K', unit: 'states', spec: { type: 'number', min: 2, max: 6, integer: true },
@@ -255,6 +273,8 @@ export const DEFAULT_CONFIG: RunConfig = deepFreeze<RunConfig>({
   factors: DEFAULT_FACTOR_TICKERS.map((ticker) => ({ ticker })),
   useEnvironment: true,
   environment: { vix: 'VIX', yield2y: 'DGS2', yield10y: 'DGS10' },
+  universe: 'prices',
+  riskFree: null,
   model: { model: 'sjm', k: 2, jumpPenalty: 50, maxFeatures: 9.5, nInit: 10, seed: 0 },
   strategies: { symmetric: true, asymmetric: true },
   asymmetric: { jumpPenaltyEnter: 25, jumpPenaltyExit: 75 },
@@ -310,7 +330,7 @@ function allowedText(spec: ScalarSpec): string {
     case 'boolean': return 'true or false';
     case 'enum': return spec.values.join(' | ');
     case 'date': return 'a date YYYY-MM-DD, or null';
-    case 'ticker': return 'a ticker of 1-20 letters, digits or . _ ^ = -';
+    case 'ticker': return `a ticker of 1-20 letters, digits or . _ ^ = -${spec.nullable ? ', or empty' : ''}`;
   }
 }
 
@@ -371,6 +391,7 @@ function checkScalar(spec: ScalarSpec, field: string, v: unknown, c: Collector):
       if (!isIsoDate(v)) { c.add(field, v, `${field} must be a date YYYY-MM-DD or null, got ${show(v)}`, allowed); return undefined; }
       return v;
     case 'ticker':
+      if (spec.nullable && (v === null || v === '')) return null;
       if (typeof v !== 'string' || !TICKER_RE.test(v)) {
         c.add(field, v, `${field} must be a ticker (1-20 letters, digits or . _ ^ = -), got ${show(v)}`, allowed);
         return undefined;
@@ -393,7 +414,7 @@ function checkKeys(o: Record<string, unknown>, allowed: readonly string[], prefi
 // --------------------------------------------------------------------------------------------
 // validateConfig
 
-const TOP_KEYS = ['version', 'dataset', 'startDate', 'endDate', 'market', 'factors', 'useEnvironment', 'environment', 'model',
+const TOP_KEYS = ['version', 'dataset', 'startDate', 'endDate', 'market', 'factors', 'useEnvironment', 'environment', 'universe', 'riskFree', 'model',
   'strategies', 'asymmetric', 'trainMinYears', 'trainMaxYears', 'refitFrequency', 'trackingErrorTarget', 'tau', 'riskAversion',
   'covarianceHalflife', 'costBps', 'benchmarkRebalance', 'riskFreeRate', 'longShortScale'] as const;
 const NESTED: Record<string, readonly string[]> = {
@@ -614,6 +635,9 @@ function crossChecks(cfg: RunConfig, c: Collector): void {
     }
     if (new Set(env.map((t) => t.toUpperCase())).size !== 3) c.add('environment', env.join(','), 'environment: VIX, 2-year and 10-year series must be three different tickers');
   }
+  if (cfg.riskFree !== null && (sameTicker(cfg.riskFree, cfg.market) || seen.has(cfg.riskFree.toUpperCase()))) {
+    c.add('riskFree', cfg.riskFree, `riskFree: ${cfg.riskFree} is already the market or a factor; the risk-free rate must be a series of its own`);
+  }
   const D = cfg.useEnvironment ? FEATURES_WITH_ENVIRONMENT : FEATURES_WITHOUT_ENVIRONMENT;
   const checkKappa = (field: string, v: number | undefined) => {
     if (v !== undefined && v > D) {
@@ -664,6 +688,8 @@ function parseScalarText(spec: ScalarSpec, text: string): { v: unknown } | { err
     }
     case 'date':
       return { v: t === '' || t.toLowerCase() === 'null' ? null : t };
+    case 'ticker':
+      return { v: spec.nullable && (t === '' || t.toLowerCase() === 'null') ? null : t };
     default:
       return { v: t };
   }

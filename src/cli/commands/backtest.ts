@@ -6,7 +6,8 @@ import { loadPanel } from '../load-data.ts';
 import { defaultConfig, validateConfig, applyOverrides, type RunConfig } from '../../core/config.ts';
 import { runBacktest, BacktestDataError, type BacktestResult } from '../../core/backtest/index.ts';
 import { panelHash } from '../../core/hash.ts';
-import { metricsTable, factorTable, resultToCsv } from '../../core/backtest/report.ts';
+import { metricsTable, factorTable, decadeTable, resultToCsv } from '../../core/backtest/report.ts';
+import { fitConfigToDataset } from '../../core/universe.ts';
 
 export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--config run.json] [--set key=value ...] --out result.json [--csv DIR]
 
@@ -49,7 +50,15 @@ export async function run(argv: string[]): Promise<number> {
   if (config.dataset && config.dataset.hash && config.dataset.hash !== hash) {
     console.error(`warning: the configuration was made on data set "${config.dataset.name}" (hash ${config.dataset.hash.slice(0, 12)}…) but these files hash to ${hash.slice(0, 12)}…: results will differ`);
   }
-  config = { ...config, dataset: { id: hash, name: data.name, hash, firstDate: data.panel.dates[0]!, lastDate: data.panel.dates[data.panel.dates.length - 1]! } };
+  // Fitted to the data exactly as the app fits it (src/core/universe.ts): tickers the data lack are
+  // replaced by its roles (Ken French's factors for the default SPY/QUAL/… configuration), and
+  // missing environment series switch the run to 14 features. Every change is said.
+  const fitted = fitConfigToDataset(config, { id: hash, name: data.name, panel: data.panel });
+  config = fitted.config;
+  const say = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
+  if (data.range && !data.simulated) say(`data: ${data.range}`);
+  for (const w of data.panelWarnings ?? []) say(`data warning: ${w}`);
+  for (const c of fitted.changes) say(`configuration: ${c}`);
   let result: BacktestResult;
   try {
     result = runBacktest(data.panel, config);
@@ -69,6 +78,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`Out of sample ${result.dates[result.evalStartIndex]} to ${result.dates[result.dates.length - 1]} (${data.simulated ? 'simulated demo data' : data.name})\n`);
     console.log(metricsTable(result));
     console.log(`\n${factorTable(result)}`);
+    const decades = decadeTable(result);
+    if (decades) console.log(`\nBy decade of the out-of-sample period (each decade measured on its own days):\n\n${decades}`);
     console.log(`\nResult written to ${values.out} (${Object.entries(result.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')})`);
   }
   return 0;

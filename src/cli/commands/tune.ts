@@ -15,6 +15,7 @@ import { applyOverrides, defaultConfig, featureCount, validateConfig, type RunCo
 import { BacktestDataError } from '../../core/backtest/prepare.ts';
 import { panelHash } from '../../core/hash.ts';
 import { sameTicker } from '../../core/data/panel.ts';
+import { fitConfigToDataset } from '../../core/universe.ts';
 import { asymmetricSpace, searchedDimensions, symmetricSpace } from '../../core/tuning/space.ts';
 import { defaultGridPoints } from '../../core/tuning/space.ts';
 import { defaultStaticWindows, selectStudy, windowIndices, STATIC_MIN_DAYS, ROLLING_MIN_DAYS, type RollingSelection, type Selection, type StaticSelection } from '../../core/tuning/select.ts';
@@ -349,6 +350,13 @@ export async function run(argv: string[]): Promise<number> {
     }
     const edits = spaceEdits(values.fix, values.range);
     config = loadConfig(values.config, values.set);
+    data = await loadPanel(values.data ?? []);
+    dataKey = await panelHash(data.panel);
+    // The configuration fitted to the data exactly as the app fits it (src/core/universe.ts), e.g.
+    // Ken French's factors for the default SPY/QUAL/… configuration; every change is said.
+    const fitted = fitConfigToDataset(config, { id: dataKey, name: data.name, panel: data.panel });
+    for (const c of fitted.changes) console.error(`tune: ${c}`);
+    config = fitted.config;
     const factorArg = (values.factor ?? 'all').trim();
     const tickers = config.factors.map((f) => f.ticker);
     // Tickers in any case; each is then spelled as the configuration spells it.
@@ -356,10 +364,6 @@ export async function run(argv: string[]): Promise<number> {
       .map((f) => tickers.find((t) => sameTicker(t, f)) ?? fail(`--factor ${f} is not a factor of the configuration (${tickers.join(', ')}) — pick one of those, or add it with --set factors=…`));
     if (!factors.length) fail('--factor is empty — give a factor ticker, a comma list, or all');
     if (new Set(factors).size !== factors.length) fail('--factor lists a factor twice');
-
-    data = await loadPanel(values.data ?? []);
-    dataKey = await panelHash(data.panel);
-    config = { ...config, dataset: { id: dataKey, name: data.name, hash: dataKey, firstDate: data.panel.dates[0]!, lastDate: data.panel.dates[data.panel.dates.length - 1]! } };
     const contexts = contextsFor(cache, dataKey, data, config, factors);
     const D = featureCount(config);
     const space = buildSpace(kind, D, edits);

@@ -91,6 +91,8 @@ export interface BacktestResult {
   dates: string[];
   /** Index in `dates` of the first return of the evaluation window (first refit + 2, method §6). */
   evalStartIndex: number;
+  /** The daily risk-free rate on `dates` when config.riskFree names a series (method.md §12), else null. */
+  riskFree: Series | null;
   notes: string[];
   strategies: PortfolioSeries[];
   diagnostics: StrategyDiagnostics[];
@@ -203,7 +205,8 @@ export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHook
   const dates = data.dates.slice(w0);
   const evalDates = data.dates.slice(evalStart);
   const slice = (x: Float64Array) => x.subarray(evalStart);
-  const rf = config.riskFreeRate;
+  // A risk-free series (method.md §12) replaces the constant rate: Sharpe and Sortino take each day's.
+  const rf = data.riskFree ? data.riskFree.subarray(evalStart) : config.riskFreeRate;
   const ewR = slice(ew.returns), mR = slice(mkt.returns);
   const pad: Series = new Array<null>(evalStart - w0).fill(null);
 
@@ -229,7 +232,7 @@ export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHook
   };
   const strategySeries = strategies.map((kind, s) => portfolio(kind, STRATEGY_LABEL[kind], exec[s]!, true, true));
   const equalWeight = portfolio('equalWeight', 'Equal weight (benchmark)', ew, true, true);
-  const market = portfolio('market', `Market (${data.tickers[0]})`, mkt, false, true);
+  const market = portfolio('market', `Market (${data.universe.assets[0]})`, mkt, false, true);
 
   const factors: FactorResult[] = contexts.map((ctx, f) => {
     const regimes: FactorResult['regimes'] = {};
@@ -260,6 +263,7 @@ export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHook
 
   return {
     version: RESULT_VERSION, config, tickers: data.tickers, dates, evalStartIndex: evalStart - w0, notes: data.notes,
+    riskFree: data.riskFree ? plain(data.riskFree, w0, T) : null,
     strategies: strategySeries, diagnostics, equalWeight, market, factors, timings,
   };
 }

@@ -8,7 +8,7 @@ export type {
 export { importFiles, failureReasons } from './import.ts';
 export { parseFile, type ParsedSeries, type ParsedFile, STALE_RUN } from './parse.ts';
 export { buildPanel, DEFAULT_MAX_FORWARD_FILL, type BuildPanelResult } from './align.ts';
-export { assignDefaultRoles, resolveRoles, defaultRole } from './roles.ts';
+export { assignDefaultRoles, resolveRoles, defaultRole, combinationMessage, roleName, isMarketExcessName, ASSET_ROLES, type SeriesHolds } from './roles.ts';
 export { tickerFromFileName, normaliseTicker, cleanTicker } from './tickers.ts';
 export { summarisePanel, type PanelSummary, type SeriesSummary } from './summary.ts';
 export { panelFromJson, panelToJson, rebuildPanel } from './panel-util.ts';

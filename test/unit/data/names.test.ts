@@ -21,10 +21,10 @@ function wide(names: string[]): string {
 
 describe('names kept as written', () => {
   it('wide columns keep their case; default roles match in any case', () => {
-    const r = importFiles([{ name: 'mixed.csv', text: wide(['Mkt-RF', 'spy', 'Qual']) }]);
-    expect(r.reports[0]!.tickers).toEqual(['Mkt-RF', 'spy', 'Qual']);
-    expect(Object.keys(r.reports[0]!.kinds)).toEqual(['Mkt-RF', 'spy', 'Qual']);
-    expect(r.panel!.series.map((s) => [s.ticker, s.role])).toEqual([['spy', 'market'], ['Qual', 'factor'], ['Mkt-RF', 'unused']]);
+    const r = importFiles([{ name: 'mixed.csv', text: wide(['MyFund', 'spy', 'Qual']) }]);
+    expect(r.reports[0]!.tickers).toEqual(['MyFund', 'spy', 'Qual']);
+    expect(Object.keys(r.reports[0]!.kinds)).toEqual(['MyFund', 'spy', 'Qual']);
+    expect(r.panel!.series.map((s) => [s.ticker, s.role])).toEqual([['spy', 'market'], ['Qual', 'factor'], ['MyFund', 'unused']]);
   });
 
   it('role and kind options are keyed in any case', () => {
@@ -50,7 +50,9 @@ describe('names kept as written', () => {
 });
 
 describe('lookups in any case', () => {
-  const panel: Panel = importFiles([{ name: 'f.csv', text: wide(['Mkt-RF', 'Smb', 'Hml']) }], { roles: { 'mkt-rf': 'market', smb: 'factor', hml: 'factor' } }).panel!;
+  // Read as prices (the Mkt-RF header alone would make this a Ken French file of percent returns).
+  const panel: Panel = importFiles([{ name: 'f.csv', text: wide(['Mkt-RF', 'Smb', 'Hml']) }],
+    { roles: { 'mkt-rf': 'market', smb: 'factor', hml: 'factor' }, columnKinds: { 'MKT-RF': 'price', SMB: 'price', hml: 'price' } }).panel!;
   const upper = (): RunConfig => ({ ...defaultConfig(), market: 'MKT-RF', factors: [{ ticker: 'SMB', jumpPenalty: 12 }, { ticker: 'hml' }], useEnvironment: false });
 
   it('the configuration keeps the spelling it was given and compares tickers in any case', () => {

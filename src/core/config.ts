@@ -794,6 +794,8 @@ export interface ConfigFieldInfo {
   options?: readonly string[];
   /** Number fields that accept "2%" on the command line. */
   percent?: boolean;
+  /** Ticker fields that may be empty (null). */
+  nullable?: boolean;
 }
 
 export function describeConfig(): ConfigFieldInfo[] {
@@ -810,6 +812,7 @@ export function describeConfig(): ConfigFieldInfo[] {
     };
     if (s.type === 'number') { info.min = s.min; info.max = s.max; if (s.percent) info.percent = true; }
     if (s.type === 'enum') info.options = s.values;
+    if (s.type === 'ticker' && s.nullable) info.nullable = true;
     return info;
   };
   for (const f of SCALAR_FIELDS) {

@@ -3,7 +3,8 @@
 // hold other tickers. The roles set on the Data screen (or by the importer) decide the universe
 // then, and every change is listed so the Backtest screen and the command line can say what was
 // adjusted. The page, the workers and the CLI all fit a configuration with this one function.
-import type { DatasetRef, RunConfig, UniverseKind } from './config.ts';
+import { DEFAULT_CONFIG, type DatasetRef, type RunConfig, type UniverseKind } from './config.ts';
+import { BacktestDataError, prepareBacktestData, type BacktestData, type BuiltUniverse } from './backtest/prepare.ts';
 import { findSeries, sameTicker, type AssetRole, type Panel, type PanelSeries } from './data/panel.ts';
 
 export interface DatasetLike {
@@ -143,4 +144,46 @@ export function fitConfigToDataset(config: RunConfig, ds: DatasetLike | null): F
     config: { ...config, dataset: ref, market, factors: sameFactors ? config.factors : factors, useEnvironment, environment, universe, riskFree },
     changes,
   };
+}
+
+/** The universe the roles of a data set build from long-short factor returns, as series to show (the Data screen). */
+export interface RoleUniverse {
+  universe: BuiltUniverse;
+  /** Growth of 1 of each built asset on the days a run would use (market first, then "market + f"). */
+  panel: Panel;
+  /** Where the days stop short of the data set's, and why ("Range ends … because … ends then."). */
+  notes: string[];
+}
+
+/**
+ * What a backtest would build from this data set's roles when they describe a long-short universe
+ * (a 'market' return series and 'longShort' factors, method.md §12): the very returns
+ * prepareBacktestData computes, compounded into growth of 1. Null when no series has the
+ * long-short role; { error } when the roles cannot make a universe (the message says why).
+ */
+export function buildRoleUniverse(panel: Panel): RoleUniverse | { error: string } | null {
+  const factors = panel.series.filter((s) => s.role === 'longShort');
+  if (!factors.length) return null;
+  const market = panel.series.find((s) => s.role === 'market');
+  if (!market) return { error: 'No series is the market: give the market excess return (Mkt-RF) the role Market to build the universe.' };
+  const riskFree = panel.series.find((s) => s.role === 'riskFree');
+  const config: RunConfig = {
+    ...DEFAULT_CONFIG, universe: 'longShort', market: market.ticker, factors: factors.map((s) => ({ ticker: s.ticker })),
+    riskFree: riskFree?.ticker ?? null, useEnvironment: false, dataset: null,
+  };
+  let data: BacktestData;
+  try {
+    data = prepareBacktestData(panel, config);
+  } catch (e) {
+    if (e instanceof BacktestDataError) return { error: e.message };
+    throw e;
+  }
+  const T = data.dates.length, N = data.tickers.length;
+  const series = data.universe.assets.map((ticker, i): PanelSeries => {
+    const values = new Float64Array(T);
+    values[0] = 1;
+    for (let t = 1; t < T; t++) values[t] = values[t - 1]! * (1 + data.returns[t * N + i]!);
+    return { ticker, role: i === 0 ? 'market' : 'factor', kind: 'price', values };
+  });
+  return { universe: data.universe, panel: { dates: data.dates, series }, notes: data.notes.slice(1) };
 }

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CliError, parseCli } from '../args.ts';
 import { importFiles, failureReasons, summarisePanel, ASSET_ROLES } from '../../core/data/index.ts';
+import { describeUniverse } from '../../core/backtest/prepare.ts';
 import type { AssetRole, ColumnKind, DateOrder, FileReport, ImportInput, ImportIssue, ImportOptions, ImportResult } from '../../core/data/index.ts';
 
 export const help = `Usage: npm run -s cli -- import FILE|DIR... [options]
@@ -111,7 +112,13 @@ export function formatResult(result: ImportResult): string {
     const sum = summarisePanel(result.panel);
     const nPrice = result.panel.series.filter((s) => s.role === 'market' || s.role === 'factor').length;
     const nEnv = result.panel.series.filter((s) => s.role === 'environment').length;
-    out.push(`Panel: ${pr.rows} trading days, ${pr.firstDate} … ${pr.lastDate}; ${nPrice} price assets (market + factors), ${nEnv} environment series`);
+    const longShort = result.panel.series.filter((s) => s.role === 'longShort').map((s) => s.ticker);
+    const market = result.panel.series.find((s) => s.role === 'market')?.ticker;
+    const riskFree = result.panel.series.find((s) => s.role === 'riskFree')?.ticker ?? null;
+    if (longShort.length && market) {
+      out.push(`Panel: ${pr.rows} trading days, ${pr.firstDate} … ${pr.lastDate}; market ${market}, ${longShort.length} long-short factor${longShort.length > 1 ? 's' : ''}${riskFree ? `, risk-free rate ${riskFree}` : ''}, ${nEnv} environment series`);
+      out.push(`  ${describeUniverse('longShort', market, longShort, riskFree).description}`);
+    } else out.push(`Panel: ${pr.rows} trading days, ${pr.firstDate} … ${pr.lastDate}; ${nPrice} price assets (market + factors), ${nEnv} environment series`);
     out.push(`  ${pr.message}`);
     out.push(`  start set by ${pr.startSetBy}; end set by ${pr.endSetBy}`);
     const rows = [['ticker', 'role', 'kind', 'first', 'last', 'rows', 'vol/yr', 'return/yr', 'file']];

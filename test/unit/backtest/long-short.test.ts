@@ -12,43 +12,7 @@ import { fitConfigToDataset } from '../../../src/core/universe.ts';
 import { computeMetrics } from '../../../src/core/metrics/performance.ts';
 import { periodInputFromResult, periodTable, decadePeriodWindows, defaultPeriodWindows } from '../../../src/core/metrics/periods.ts';
 import { decadeTable } from '../../../src/core/backtest/report.ts';
-
-/** Weekdays from `start`, as YYYYMMDD (Ken French's daily dates). */
-function days(start: string, n: number): string[] {
-  const out: string[] = [];
-  const d = new Date(`${start}T00:00:00Z`);
-  while (out.length < n) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10).replace(/-/g, ''));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
-}
-
-/**
- * A Ken French-style daily file: text above the table, `,Mkt-RF,SMB,HML,RF` header, percent returns
- * with two decimals (RF three), a copyright line after. `missing` puts a mark into a cell: [row, column, text].
- */
-function frenchFile(n: number, seed: number, missing: [number, string, string][] = [], start = '2001-01-02'): { text: string; rows: Record<string, number>[]; dates: string[] } {
-  let s = seed >>> 0;
-  const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32 - 0.5; };
-  const dates = days(start, n);
-  const cols = ['Mkt-RF', 'SMB', 'HML', 'RF'];
-  const lines = ['This file was created by CMPT_ME_BEME_RETS_DAILY using the 202403 CRSP database.', 'The 1-month TBill return is from Ibbotson and Associates, Inc.', '', `,${cols.join(',')}`];
-  const rows: Record<string, number>[] = [];
-  dates.forEach((d, i) => {
-    // Persistent regimes in HML so that a model has something to find; noise elsewhere.
-    const hmlDrift = Math.floor(i / 250) % 2 ? 0.06 : -0.04;
-    const v: Record<string, number> = { 'Mkt-RF': Number((rnd() * 2.2 + 0.03).toFixed(2)), SMB: Number((rnd() * 1.1).toFixed(2)), HML: Number((rnd() * 1.0 + hmlDrift).toFixed(2)), RF: Number((0.01 + (i % 7) * 0.001).toFixed(3)) };
-    rows.push(v);
-    const cells = cols.map((c) => { const m = missing.find(([r, col]) => r === i && col === c); return m ? m[2] : c === 'RF' ? v[c]!.toFixed(3) : v[c]!.toFixed(2); });
-    lines.push(`${d},${cells.map((x) => x.padStart(8)).join(',')}`);
-  });
-  lines.push('', 'Copyright 2024 Kenneth R. French');
-  return { text: `${lines.join('\r\n')}\r\n`, rows, dates };
-}
-
-function iso(yyyymmdd: string): string { return `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6, 8)}`; }
+import { frenchFile, iso } from '../../fixtures/french.ts';
 
 function fitted(panel: Panel, edit: (c: RunConfig) => void = () => {}): { config: RunConfig; changes: string[] } {
   const c = defaultConfig();

@@ -13,7 +13,11 @@ export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--
 
 Runs the walk-forward backtest (monthly sparse-jump-model refits, daily Black-Litterman at a target
 tracking error, costs) and prints the metrics table of the strategies, the equal-weight benchmark and
-the market, then the per-factor long-short table.
+the market, then the per-factor long-short table, and the same metrics per decade when the
+out-of-sample period spans several. The configuration is fitted to the data as the app fits it (each
+change is printed): on Ken French's daily factor files it runs on the universe built from their
+long-short returns (market Mkt-RF + RF, each factor the overlay "market + factor", a research proxy,
+not a fund; RF the daily risk-free rate) without further flags; see docs/long-history.md.
 
   --data FILE_OR_DIR...  price files or folders of them (any format \`cli import\` reads), or "demo"
                          for the bundled simulated data set

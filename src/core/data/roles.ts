@@ -1,4 +1,4 @@
-// Roles (issue 2): SPY is the market; QUAL MTUM USMV VLUE SIZE IWF are factors; VIX DGS2 DGS10 are
+// Roles: SPY is the market; QUAL MTUM USMV VLUE SIZE IWF are factors; VIX DGS2 DGS10 are
 // environment levels; anything else starts 'unused'. Ken French's files (method.md §12): Mkt-RF is
 // the market (an excess return), RF the risk-free rate, every other column a long-short factor.
 // Every role is editable through options.roles.

@@ -4,7 +4,7 @@
 /** Exchange suffixes Stooq appends (SPY.US, VOD.UK, SAP.DE …): the user knows the bare ticker. */
 const STOOQ_SUFFIX = /\.(US|UK|DE|JP|HK|PL|HU|F|V)$/i;
 
-/** Series ids that name the same environment series (issue 2: VIX, DGS2, DGS10). Keys upper case. */
+/** Series ids that name the same environment series (VIX, DGS2, DGS10). Keys upper case. */
 const TICKER_ALIASES: Record<string, string> = { VIXCLS: 'VIX', '^VIX': 'VIX', VIX_CLOSE: 'VIX' };
 
 /**

@@ -10,7 +10,7 @@
 // since the last post at most 10 times a second (postMessage from a busy worker is delivered at
 // once). Cancel is the pool's job: it terminates this worker (conventions.md).
 import { expose } from 'comlink';
-import type { Panel } from '../src/core/data/panel.ts';
+import { sameTicker, type Panel } from '../src/core/data/panel.ts';
 import { featureCount, penaltyMatrixFor, type RunConfig } from '../src/core/config.ts';
 import { prepareBacktestData } from '../src/core/backtest/prepare.ts';
 import { isoMinusYears, lowerBound } from '../src/core/backtest/schedule.ts';
@@ -117,7 +117,7 @@ const api = {
   fit(panel: Panel, config: RunConfig, request: LiveFitRequest, onProgress?: (p: LiveFitProgress) => void): LiveFitResult {
     const t0 = now();
     const data = prepareBacktestData(panel, config);
-    const f = data.factorTickers.indexOf(request.factor.toUpperCase());
+    const f = data.factorTickers.findIndex((t) => sameTicker(t, request.factor));
     if (f < 0) fail(`${request.factor} is not a factor of the current configuration (${data.factorTickers.join(', ')}): pick one of those.`);
     const features = computeFactorFeatures({
       active: data.active[f]!, market: data.marketReturns, vix: data.vix, dgs2: data.dgs2, dgs10: data.dgs10,

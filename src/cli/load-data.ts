@@ -23,7 +23,16 @@ export function readInputs(paths: readonly string[]): ImportInput[] {
   return files.map((f) => ({ name: basename(f), bytes: new Uint8Array(readFileSync(f)) }));
 }
 
-export interface LoadedData { panel: Panel; name: string; simulated: boolean; warnings: number }
+export interface LoadedData {
+  panel: Panel;
+  name: string;
+  simulated: boolean;
+  warnings: number;
+  /** The import's range message ("… range starts … because …; ends 2022-12-30 because Mom ends then."). */
+  range?: string;
+  /** Warnings about the panel as a whole (a mixed set of long-short returns and prices, …). */
+  panelWarnings?: string[];
+}
 
 /** Import the files into a panel, or the demo panel for the single argument `demo`. */
 export async function loadPanel(paths: readonly string[]): Promise<LoadedData> {
@@ -41,5 +50,6 @@ export async function loadPanel(paths: readonly string[]): Promise<LoadedData> {
     throw new CliError(`no usable data: ${reasons.slice(0, 5).join('; ') || 'no file could be read'}`);
   }
   const warnings = result.reports.reduce((s, r) => s + r.issues.filter((i) => i.severity === 'warning').length, 0);
-  return { panel: result.panel, name: paths.map((p) => basename(p)).join('+'), simulated: false, warnings };
+  const panelWarnings = (result.panelReport?.issues ?? []).filter((i) => i.severity !== 'info').map((i) => `${i.message} — ${i.action}`);
+  return { panel: result.panel, name: paths.map((p) => basename(p)).join('+'), simulated: false, warnings, range: result.panelReport?.message, panelWarnings };
 }

@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   backtest: { summary: 'Run the walk-forward regime-aware backtest', load: () => import('./commands/backtest.ts') },
   metrics: { summary: 'Performance metrics table for any daily return series', load: () => import('./commands/metrics.ts') },
   tune: { summary: 'Hyperparameter search per factor (grid | random | tpe)', load: () => import('./commands/tune.ts') },
-  report: { summary: 'Results tables for the README (default and 5-year minimum windows)', load: () => import('./commands/report.ts') },
+  report: { summary: 'Results tables for the README (default and 5-year minimum windows; the long history of Ken French factors)', load: () => import('./commands/report.ts') },
   'demo-cache': { summary: 'Regime paths of the demo\'s default run, shipped for the first open', load: () => import('./commands/demo-cache.ts') },
 };
 

@@ -10,6 +10,8 @@
 // fresh object literals with known keys only — nothing from the input is ever merged or assigned
 // by a key it chose.
 
+import { sameTicker } from './data/panel.ts';
+
 export const CONFIG_VERSION = 1 as const;
 
 /** The data set a run was made on; the share link carries it so another machine can find it. */
@@ -57,6 +59,12 @@ export type RebalanceFrequency = 'monthly' | 'quarterly' | 'annually' | 'never';
 /** The days on which the regime strategies may trade (method.md §12 "Turnover controls"). */
 export type TradingSchedule = 'daily' | 'weekly' | 'monthly';
 export type StrategyKind = 'symmetric' | 'asymmetric';
+/**
+ * How the universe is built from the data set (method.md §12): 'prices' — the market and factor
+ * series are assets; 'longShort' — the factor series are long-short factor returns (Ken French's
+ * SMB, HML …) and each becomes the asset "market + factor" (src/core/backtest/prepare.ts).
+ */
+export type UniverseKind = 'prices' | 'longShort';
 
 export interface ModelSettings {
   /** 'sjm' sparse jump model (method.md §4), 'jm' plain jump model on all features (§3). */
@@ -89,6 +97,14 @@ export interface RunConfig {
   useEnvironment: boolean;
   /** Tickers of the environment series. */
   environment: { vix: string; yield2y: string; yield10y: string };
+  /** How the market and factor series make the universe (method.md §12). */
+  universe: UniverseKind;
+  /**
+   * Ticker of a daily risk-free return series (Ken French's RF), or null. When set, Sharpe and
+   * Sortino subtract each day's rate instead of `riskFreeRate`, and in a long-short universe the
+   * market's total return is this rate plus the market series (an excess return, like Mkt-RF).
+   */
+  riskFree: string | null;
   model: ModelSettings;
   /** Which strategies one run computes, side by side. At least one. */
   strategies: { symmetric: boolean; asymmetric: boolean };
@@ -153,7 +169,7 @@ type ScalarSpec =
   | { type: 'boolean' }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'date'; nullable: true }
-  | { type: 'ticker' };
+  | { type: 'ticker'; nullable?: true };
 
 export type ConfigGroup = 'data' | 'universe' | 'model' | 'strategies' | 'walk-forward' | 'allocation' | 'execution' | 'factor';
 
@@ -195,6 +211,10 @@ const SCALAR_FIELDS: readonly ScalarField[] = [
     description: 'Ticker of the 2-year Treasury yield in percent (features y2_21, slope_21).' },
   { path: 'environment.yield10y', group: 'universe', label: '10-year yield series', unit: 'ticker', spec: { type: 'ticker' },
     description: 'Ticker of the 10-year Treasury yield in percent (feature slope_21).' },
+  { path: 'universe', group: 'universe', label: 'Universe built from', unit: '', spec: { type: 'enum', values: ['prices', 'longShort'] },
+    description: 'prices: the market and factor series are assets. longShort: the factor series are long-short factor returns (Ken French\'s SMB, HML …); each becomes the asset "market + factor" with daily return r_m + a_f — a daily-rebalanced overlay, a research proxy, not an investable fund — whose active return is a_f itself (method §12).' },
+  { path: 'riskFree', group: 'universe', label: 'Risk-free series', unit: 'ticker', spec: { type: 'ticker', nullable: true },
+    description: 'A daily risk-free return series of the data set (Ken French\'s RF). When set, Sharpe and Sortino subtract each day\'s rate instead of the constant risk-free rate, and in a long-short universe the market is this rate plus the market series (an excess return, like Mkt-RF). Empty = none.' },
   { path: 'model.model', group: 'model', label: 'Regime model', unit: '', spec: { type: 'enum', values: ['sjm', 'jm'] },
     description: 'sjm = sparse jump model with feature selection (method §4); jm = plain jump model on all features (§3).' },
   { path: 'model.k', group: 'model', label: 'Regimes K', unit: 'states', spec: { type: 'number', min: 2, max: 6, integer: true },
@@ -277,6 +297,8 @@ export const DEFAULT_CONFIG: RunConfig = deepFreeze<RunConfig>({
   factors: DEFAULT_FACTOR_TICKERS.map((ticker) => ({ ticker })),
   useEnvironment: true,
   environment: { vix: 'VIX', yield2y: 'DGS2', yield10y: 'DGS10' },
+  universe: 'prices',
+  riskFree: null,
   model: { model: 'sjm', k: 2, jumpPenalty: 50, maxFeatures: 9.5, nInit: 10, seed: 0 },
   strategies: { symmetric: true, asymmetric: true },
   asymmetric: { jumpPenaltyEnter: 25, jumpPenaltyExit: 75 },
@@ -360,7 +382,7 @@ function allowedText(spec: ScalarSpec): string {
     case 'boolean': return 'true or false';
     case 'enum': return spec.values.join(' | ');
     case 'date': return 'a date YYYY-MM-DD, or null';
-    case 'ticker': return 'a ticker of 1-20 letters, digits or . _ ^ = -';
+    case 'ticker': return `a ticker of 1-20 letters, digits or . _ ^ = -${spec.nullable ? ', or empty' : ''}`;
   }
 }
 
@@ -422,11 +444,14 @@ function checkScalar(spec: ScalarSpec, field: string, v: unknown, c: Collector):
       if (!isIsoDate(v)) { c.add(field, v, `${name}: ${show(v)} is not a date (YYYY-MM-DD, or null for none)`, allowed); return undefined; }
       return v;
     case 'ticker':
+      if (spec.nullable && (v === null || v === '')) return null;
       if (typeof v !== 'string' || !TICKER_RE.test(v)) {
         c.add(field, v, `${name}: ${show(v)} is not a ticker (1-20 letters, digits or . _ ^ = -)`, allowed);
         return undefined;
       }
-      return v.toUpperCase();
+      // Kept as spelled: data sets keep their files' names (Mkt-RF), and every lookup of a
+      // configuration's ticker in a data set or in `factors` is case-insensitive (sameTicker).
+      return v;
   }
 }
 
@@ -442,7 +467,7 @@ function checkKeys(o: Record<string, unknown>, allowed: readonly string[], prefi
 // --------------------------------------------------------------------------------------------
 // validateConfig
 
-const TOP_KEYS = ['version', 'dataset', 'startDate', 'endDate', 'market', 'factors', 'useEnvironment', 'environment', 'model',
+const TOP_KEYS = ['version', 'dataset', 'startDate', 'endDate', 'market', 'factors', 'useEnvironment', 'environment', 'universe', 'riskFree', 'model',
   'strategies', 'asymmetric', 'trainMinYears', 'trainMaxYears', 'refitFrequency', 'trackingErrorTarget', 'tau', 'riskAversion',
   'covarianceHalflife', 'costBps', 'benchmarkRebalance', 'rebalance', 'noTradeBand', 'tradePenalty', 'riskFreeRate', 'longShortScale'] as const;
 const NESTED: Record<string, readonly string[]> = {
@@ -648,19 +673,23 @@ function crossChecks(cfg: RunConfig, c: Collector): void {
   if (!cfg.strategies.symmetric && !cfg.strategies.asymmetric) {
     c.add('strategies', 'none', 'Strategies: choose at least one of the symmetric and asymmetric strategies', 'symmetric and/or asymmetric');
   }
+  // Tickers are compared case-insensitively (SPY and spy are one series).
   const seen = new Set<string>();
   for (const f of cfg.factors) {
-    if (seen.has(f.ticker)) c.add('factors', f.ticker, `Factors: ${f.ticker} is listed twice; list each factor once`);
-    if (f.ticker === cfg.market) c.add('factors', f.ticker, `Factors: ${f.ticker} is the market; a factor must be a different asset`);
-    seen.add(f.ticker);
+    if (seen.has(f.ticker.toUpperCase())) c.add('factors', f.ticker, `Factors: ${f.ticker} is listed twice; list each factor once`);
+    if (sameTicker(f.ticker, cfg.market)) c.add('factors', f.ticker, `Factors: ${f.ticker} is the market; a factor must be a different asset`);
+    seen.add(f.ticker.toUpperCase());
   }
   if (cfg.useEnvironment) {
     const env = [cfg.environment.vix, cfg.environment.yield2y, cfg.environment.yield10y];
     for (const [i, t] of env.entries()) {
       const key = ['vix', 'yield2y', 'yield10y'][i]!;
-      if (t === cfg.market || seen.has(t)) c.add(`environment.${key}`, t, `${nameOf(`environment.${key}`)}: ${t} is already the market or a factor; it must be a level series of its own`);
+      if (sameTicker(t, cfg.market) || seen.has(t.toUpperCase())) c.add(`environment.${key}`, t, `${nameOf(`environment.${key}`)}: ${t} is already the market or a factor; it must be a level series of its own`);
     }
-    if (new Set(env).size !== 3) c.add('environment', env.join(','), 'environment: VIX, 2-year and 10-year series must be three different tickers');
+    if (new Set(env.map((t) => t.toUpperCase())).size !== 3) c.add('environment', env.join(','), 'environment: VIX, 2-year and 10-year series must be three different tickers');
+  }
+  if (cfg.riskFree !== null && (sameTicker(cfg.riskFree, cfg.market) || seen.has(cfg.riskFree.toUpperCase()))) {
+    c.add('riskFree', cfg.riskFree, `riskFree: ${cfg.riskFree} is already the market or a factor; the risk-free rate must be a series of its own`);
   }
   const D = cfg.useEnvironment ? FEATURES_WITH_ENVIRONMENT : FEATURES_WITHOUT_ENVIRONMENT;
   const checkKappa = (field: string, v: number | undefined) => {
@@ -712,6 +741,8 @@ function parseScalarText(spec: ScalarSpec, text: string): { v: unknown } | { err
     }
     case 'date':
       return { v: t === '' || t.toLowerCase() === 'null' ? null : t };
+    case 'ticker':
+      return { v: spec.nullable && (t === '' || t.toLowerCase() === 'null') ? null : t };
     default:
       return { v: t };
   }
@@ -748,15 +779,14 @@ export function applyOverride(config: RunConfig, assignment: string): ConfigResu
   }
   if (key === 'factors') {
     const tickers = text.split(',').map((s) => s.trim()).filter(Boolean);
-    const old = new Map((raw.factors as Record<string, unknown>[]).map((f) => [String(f.ticker), f]));
+    const old = new Map((raw.factors as Record<string, unknown>[]).map((f) => [String(f.ticker).toUpperCase(), f]));
     raw.factors = tickers.map((t) => old.get(t.toUpperCase()) ?? t);
     return validateConfig(raw);
   }
   if (parts[0] === 'factors' && parts.length === 3) {
-    const ticker = parts[1]!.toUpperCase();
     const field = parts[2]!;
     const list = raw.factors as Record<string, unknown>[];
-    const entry = list.find((f) => f.ticker === ticker);
+    const entry = list.find((f) => sameTicker(String(f.ticker), parts[1]!));
     if (!entry) return fail(`${key}: ${parts[1]} is not one of the factors (${list.map((f) => String(f.ticker)).join(', ')}); add it with --set factors=…`);
     const ff = FACTOR_FIELDS.find((f) => f.key === field);
     if (ff) {
@@ -817,6 +847,8 @@ export interface ConfigFieldInfo {
   options?: readonly string[];
   /** Number fields that accept "2%" on the command line. */
   percent?: boolean;
+  /** Ticker fields that may be empty (null). */
+  nullable?: boolean;
 }
 
 export function describeConfig(): ConfigFieldInfo[] {
@@ -833,6 +865,7 @@ export function describeConfig(): ConfigFieldInfo[] {
     };
     if (s.type === 'number') { info.min = s.min; info.max = s.max; if (s.percent) info.percent = true; }
     if (s.type === 'enum') info.options = s.values;
+    if (s.type === 'ticker' && s.nullable) info.nullable = true;
     return info;
   };
   for (const f of SCALAR_FIELDS) {
@@ -907,7 +940,7 @@ export function penaltyMatrixFor(k: number, enter: number, exit: number): Float6
  * factor's own values, which override the run-wide defaults. κ² is capped at the feature count.
  */
 export function resolveFactorModel(config: RunConfig, ticker: string, strategy: StrategyKind, date?: string): ResolvedFactorModel {
-  const f = config.factors.find((x) => x.ticker === ticker.toUpperCase());
+  const f = config.factors.find((x) => sameTicker(x.ticker, ticker));
   if (!f) throw new Error(`resolveFactorModel: ${ticker} is not a factor of this configuration (${config.factors.map((x) => x.ticker).join(', ')})`);
   let change: ParameterChange | undefined;
   if (date && f.schedule) for (const s of f.schedule) { if (s.from <= date) change = s; else break; }

@@ -14,11 +14,12 @@
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { AssetRole, Panel } from '../core/data/panel.ts';
 import type { FileReport, PanelReport } from '../core/data/types.ts';
+import { ASSET_ROLES } from '../core/data/roles.ts';
 import type { BrowserGlobals, IdbObjectStore, IdbRequest, IdbTransactionMode, IdbValidKey } from './dom.d.ts';
 import { getStore, STORE_DATABASES } from './db.ts';
 import { StorageError, toStorageError } from './errors.ts';
 
-export const ROLES: readonly AssetRole[] = ['market', 'factor', 'environment', 'unused'];
+export const ROLES: readonly AssetRole[] = ASSET_ROLES;
 /** Longest data set name kept; longer names are cut (a name is a label, not a document). */
 export const MAX_NAME_LENGTH = 120;
 

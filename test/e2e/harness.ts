@@ -3,6 +3,9 @@
 import { preview, type PreviewServer } from 'vite';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+// Browser globals for the code that runs inside the page (see the file for why not lib.dom).
+import type { BrowserGlobals } from '../../src/storage/dom.d.ts';
 
 export const CHROMIUM_PATH = process.env.HELIX_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -50,4 +53,34 @@ export async function startRig(): Promise<Rig> {
       await new Promise<void>((res) => server.httpServer.close(() => res()));
     },
   };
+}
+
+/** The rig and one page of a test file: started before its first test, closed after its last. */
+export interface FileRig { rig: Rig; context: BrowserContext; page: Page; foreignRequests: string[]; consoleErrors: string[] }
+
+/** Call at the top of a test file: the returned object is filled in beforeAll. */
+export function useRigPage(): FileRig {
+  const s = {} as FileRig;
+  beforeAll(async () => {
+    s.rig = await startRig();
+    Object.assign(s, await s.rig.newPage());
+  });
+  afterAll(async () => {
+    await s.context?.close();
+    await s.rig?.close();
+  });
+  return s;
+}
+
+/** Painted pixels of the canvas inside [data-testid=testid], once it is drawn (0 when nothing was). */
+export async function paintedPixels(page: Page, testid: string): Promise<number> {
+  await page.locator(`[data-testid=${testid}] canvas[data-ready=true]`).waitFor({ timeout: 60_000 });
+  return page.evaluate((id) => {
+    const { document } = globalThis as unknown as BrowserGlobals;
+    const c = document.querySelector(`[data-testid=${id}] canvas`) as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+    return n;
+  }, testid);
 }

@@ -123,7 +123,7 @@ export class EngineClient {
 export function periodSource(result: BacktestResult): PeriodSource {
   const pick = (s: PeriodSourceSeries): PeriodSourceSeries => ({ key: s.key, label: s.label, returns: s.returns, turnover: s.turnover });
   return {
-    dates: result.dates, evalStartIndex: result.evalStartIndex, config: { riskFreeRate: result.config.riskFreeRate },
+    dates: result.dates, evalStartIndex: result.evalStartIndex, config: { riskFreeRate: result.config.riskFreeRate }, riskFree: result.riskFree,
     strategies: result.strategies.map(pick), equalWeight: pick(result.equalWeight), market: pick(result.market),
   };
 }

@@ -7,14 +7,19 @@ import { defaultConfig, validateConfig, applyOverrides, type RunConfig } from '.
 import type { BacktestResult } from '../../core/backtest/index.ts';
 import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
 import { panelHash } from '../../core/hash.ts';
-import { metricsTable, factorTable, resultToCsv } from '../../core/backtest/report.ts';
+import { metricsTable, factorTable, decadeTable, resultToCsv } from '../../core/backtest/report.ts';
+import { fitConfigToDataset } from '../../core/universe.ts';
 
 export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--config run.json] [--set key=value ...] --out result.json
          [--csv DIR] [--workers N] [--cache DIR] [--json]
 
 Runs the walk-forward backtest (monthly sparse-jump-model refits, daily Black-Litterman at a target
 tracking error, costs) and prints the metrics table of the strategies, the equal-weight benchmark and
-the market, then the per-factor long-short table.
+the market, then the per-factor long-short table, and the same metrics per decade when the
+out-of-sample period spans several. The configuration is fitted to the data as the app fits it (each
+change is printed): on Ken French's daily factor files it runs on the universe built from their
+long-short returns (market Mkt-RF + RF, each factor the overlay "market + factor", a research proxy,
+not a fund; RF the daily risk-free rate) without further flags; see docs/long-history.md.
 
   --data FILE_OR_DIR...  price files or folders of them (any format \`cli import\` reads), or "demo"
                          for the bundled simulated data set
@@ -55,7 +60,15 @@ export async function run(argv: string[]): Promise<number> {
   if (config.dataset && config.dataset.hash && config.dataset.hash !== hash) {
     console.error(`warning: the configuration was made on data set "${config.dataset.name}" (hash ${config.dataset.hash.slice(0, 12)}…) but these files hash to ${hash.slice(0, 12)}…: results will differ`);
   }
-  config = { ...config, dataset: { id: hash, name: data.name, hash, firstDate: data.panel.dates[0]!, lastDate: data.panel.dates[data.panel.dates.length - 1]! } };
+  // Fitted to the data exactly as the app fits it (src/core/universe.ts): tickers the data lack are
+  // replaced by its roles (Ken French's factors for the default SPY/QUAL/… configuration), and
+  // missing environment series switch the run to 14 features. Every change is said.
+  const fitted = fitConfigToDataset(config, { id: hash, name: data.name, panel: data.panel });
+  config = fitted.config;
+  const say = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
+  if (data.range && !data.simulated) say(`data: ${data.range}`);
+  for (const w of data.panelWarnings ?? []) say(`data warning: ${w}`);
+  for (const c of fitted.changes) say(`configuration: ${c}`);
   const pipeline = new CliPipeline(data.panel, hash, values);
   let result: BacktestResult;
   try {
@@ -75,6 +88,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`Out of sample ${result.dates[result.evalStartIndex]} to ${result.dates[result.dates.length - 1]} (${data.simulated ? 'simulated demo data' : data.name})\n`);
     console.log(metricsTable(result));
     console.log(`\n${factorTable(result)}`);
+    const decades = decadeTable(result);
+    if (decades) console.log(`\nBy decade of the out-of-sample period (each decade measured on its own days):\n\n${decades}`);
     const st = result.runStats;
     console.log(`\nResult written to ${values.out} (${(st.wallMs / 1000).toFixed(1)} s on ${st.workers} worker${st.workers === 1 ? '' : 's'}: ` +
       `${st.fitsComputed} models fitted, ${st.fitsFromCache} from the cache)`);

@@ -4,7 +4,8 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CliError, parseCli } from '../args.ts';
-import { importFiles, failureReasons, summarisePanel } from '../../core/data/index.ts';
+import { importFiles, failureReasons, summarisePanel, ASSET_ROLES } from '../../core/data/index.ts';
+import { describeUniverse } from '../../core/backtest/prepare.ts';
 import type { AssetRole, ColumnKind, DateOrder, FileReport, ImportInput, ImportIssue, ImportOptions, ImportResult } from '../../core/data/index.ts';
 
 export const help = `Usage: npm run -s cli -- import FILE|DIR... [options]
@@ -22,9 +23,12 @@ Options:
   --kind TICKER=price|return|percentReturn|level
                            What a column holds (repeatable). Returns are turned into a price
                            index that starts at 100.
-  --role TICKER=market|factor|environment|unused
+  --role TICKER=market|factor|longShort|riskFree|environment|unused
                            Override a default role (repeatable). Defaults: SPY market; QUAL MTUM
                            USMV VLUE SIZE IWF factors; VIX DGS2 DGS10 environment; others unused.
+                           Ken French's files: Mkt-RF market, RF riskFree, the others longShort
+                           (long-short factor returns: each becomes the asset "market + factor",
+                           a research proxy, not a fund; see docs/long-history.md).
   --max-fill N             Forward-fill at most N consecutive missing prices (default 3).
 
 Exit code 0 when a panel was built; 2 (with the reasons on stderr) when nothing usable was found.
@@ -35,7 +39,7 @@ Examples:
   npm run -s cli -- import prices.csv --date-order prices.csv=dmy --kind SMB=percentReturn`;
 
 const KINDS = new Set<ColumnKind>(['price', 'return', 'percentReturn', 'level']);
-const ROLES = new Set<AssetRole>(['market', 'factor', 'environment', 'unused']);
+const ROLES = new Set<AssetRole>(ASSET_ROLES);
 
 function pairs(flag: string, raw: string[] | undefined): [string, string][] {
   return (raw ?? []).map((p) => {
@@ -108,7 +112,13 @@ export function formatResult(result: ImportResult): string {
     const sum = summarisePanel(result.panel);
     const nPrice = result.panel.series.filter((s) => s.role === 'market' || s.role === 'factor').length;
     const nEnv = result.panel.series.filter((s) => s.role === 'environment').length;
-    out.push(`Panel: ${pr.rows} trading days, ${pr.firstDate} … ${pr.lastDate}; ${nPrice} price assets (market + factors), ${nEnv} environment series`);
+    const longShort = result.panel.series.filter((s) => s.role === 'longShort').map((s) => s.ticker);
+    const market = result.panel.series.find((s) => s.role === 'market')?.ticker;
+    const riskFree = result.panel.series.find((s) => s.role === 'riskFree')?.ticker ?? null;
+    if (longShort.length && market) {
+      out.push(`Panel: ${pr.rows} trading days, ${pr.firstDate} … ${pr.lastDate}; market ${market}, ${longShort.length} long-short factor${longShort.length > 1 ? 's' : ''}${riskFree ? `, risk-free rate ${riskFree}` : ''}, ${nEnv} environment series`);
+      out.push(`  ${describeUniverse('longShort', market, longShort, riskFree).description}`);
+    } else out.push(`Panel: ${pr.rows} trading days, ${pr.firstDate} … ${pr.lastDate}; ${nPrice} price assets (market + factors), ${nEnv} environment series`);
     out.push(`  ${pr.message}`);
     out.push(`  start set by ${pr.startSetBy}; end set by ${pr.endSetBy}`);
     const rows = [['ticker', 'role', 'kind', 'first', 'last', 'rows', 'vol/yr', 'return/yr', 'file']];
@@ -152,7 +162,7 @@ export async function run(argv: string[]): Promise<number> {
   if (Object.keys(kinds).length) options.columnKinds = kinds;
   const roles: Record<string, AssetRole> = {};
   for (const [t, r] of pairs('role', values.role as string[] | undefined)) {
-    if (!ROLES.has(r as AssetRole)) throw new CliError(`--role ${t}=${r}: the role must be market, factor, environment or unused`);
+    if (!ROLES.has(r as AssetRole)) throw new CliError(`--role ${t}=${r}: the role must be one of ${ASSET_ROLES.join(', ')}`);
     roles[t.toUpperCase()] = r as AssetRole;
   }
   if (Object.keys(roles).length) options.roles = roles;

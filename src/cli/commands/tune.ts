@@ -16,6 +16,8 @@ import { openCacheDir } from '../dir-cache.ts';
 import { applyOverrides, defaultConfig, featureCount, validateConfig, type RunConfig } from '../../core/config.ts';
 import { BacktestDataError } from '../../core/backtest/prepare.ts';
 import { panelHash } from '../../core/hash.ts';
+import { sameTicker } from '../../core/data/panel.ts';
+import { fitConfigToDataset } from '../../core/universe.ts';
 import { searchedDimensions, defaultGridPoints } from '../../core/tuning/space.ts';
 import { selectStudy, ROLLING_EVERY_MONTHS, type RollingSelection, type Selection, type StaticSelection } from '../../core/tuning/select.ts';
 import { runStudy, resumeStudy, totalTrials, trialsFor, validateDefinition, StudyError, type StudyProgress } from '../../core/tuning/study.ts';
@@ -347,17 +349,21 @@ export async function run(argv: string[]): Promise<number> {
     const wrong = (Object.keys(edits) as ParamName[]).filter((n) => (kind === 'symmetric' ? n === 'jumpPenaltyEnter' || n === 'jumpPenaltyExit' : n === 'jumpPenalty'));
     if (wrong.length) fail(`${wrong.join(', ')} is not a parameter of the ${kind} space — the ${kind} model has ${kind === 'symmetric' ? 'jumpPenalty, maxFeatures' : 'jumpPenaltyEnter, jumpPenaltyExit, maxFeatures'}`);
     config = loadConfig(values.config, values.set);
-    const factorArg = (values.factor ?? 'all').trim();
-    const tickers = config.factors.map((f) => f.ticker);
-    const factors = factorArg.toLowerCase() === 'all' ? tickers : factorArg.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-    if (!factors.length) fail('--factor is empty — give a factor ticker, a comma list, or all');
-    for (const f of factors) if (!tickers.includes(f)) fail(`--factor ${f} is not a factor of the configuration (${tickers.join(', ')}) — pick one of those, or add it with --set factors=…`);
-    if (new Set(factors).size !== factors.length) fail('--factor lists a factor twice');
-
     data = await loadPanel(values.data ?? []);
     dataKey = await panelHash(data.panel);
+    // The configuration fitted to the data exactly as the app fits it (src/core/universe.ts), e.g.
+    // Ken French's factors for the default SPY/QUAL/… configuration; every change is said.
+    const fitted = fitConfigToDataset(config, { id: dataKey, name: data.name, panel: data.panel });
+    for (const c of fitted.changes) console.error(`tune: ${c}`);
+    config = fitted.config;
+    const factorArg = (values.factor ?? 'all').trim();
+    const tickers = config.factors.map((f) => f.ticker);
+    // Tickers in any case; each is then spelled as the configuration spells it.
+    const factors = factorArg.toLowerCase() === 'all' ? tickers : factorArg.split(',').map((s) => s.trim()).filter(Boolean)
+      .map((f) => tickers.find((t) => sameTicker(t, f)) ?? fail(`--factor ${f} is not a factor of the configuration (${tickers.join(', ')}) — pick one of those, or add it with --set factors=…`));
+    if (!factors.length) fail('--factor is empty — give a factor ticker, a comma list, or all');
+    if (new Set(factors).size !== factors.length) fail('--factor lists a factor twice');
     engine.setData(dataKey, data.panel);
-    config = { ...config, dataset: { id: dataKey, name: data.name, hash: dataKey, firstDate: data.panel.dates[0]!, lastDate: data.panel.dates[data.panel.dates.length - 1]! } };
     plan = planOf(factors);
     const context: StudyContext = {
       tool: 'cli tune', strategy: kind,

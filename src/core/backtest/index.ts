@@ -95,6 +95,8 @@ export interface BacktestResult {
   dates: string[];
   /** Index in `dates` of the first return of the evaluation window (first refit + 2, method §6). */
   evalStartIndex: number;
+  /** The daily risk-free rate on `dates` when config.riskFree names a series (method.md §12), else null. */
+  riskFree: Series | null;
   notes: string[];
   strategies: PortfolioSeries[];
   diagnostics: StrategyDiagnostics[];
@@ -272,7 +274,8 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
   const dates = data.dates.slice(w0);
   const evalDates = data.dates.slice(evalStart);
   const slice = (x: Float64Array) => x.subarray(evalStart);
-  const rf = config.riskFreeRate;
+  // A risk-free series (method.md §12) replaces the constant rate: Sharpe and Sortino take each day's.
+  const rf = data.riskFree ? data.riskFree.subarray(evalStart) : config.riskFreeRate;
   const ewR = slice(ew.returns), mR = slice(mkt.returns);
   const pad: Series = new Array<null>(evalStart - w0).fill(null);
 
@@ -298,7 +301,7 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
   };
   const strategySeries = strategies.map((kind, s) => portfolio(kind, STRATEGY_LABEL[kind], exec[s]!, true, true));
   const equalWeight = portfolio('equalWeight', 'Equal weight (benchmark)', ew, true, true);
-  const market = portfolio('market', `Market (${data.tickers[0]})`, mkt, false, true);
+  const market = portfolio('market', `Market (${data.universe.assets[0]})`, mkt, false, true);
 
   const factors: FactorResult[] = data.factorTickers.map((ticker, f) => {
     const active = data.active[f]!;
@@ -329,6 +332,7 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
 
   return {
     version: RESULT_VERSION, config, tickers: data.tickers, dates, evalStartIndex: evalStart - w0, notes: data.notes,
+    riskFree: data.riskFree ? plain(data.riskFree, w0, T) : null,
     strategies: strategySeries, diagnostics, equalWeight, market, factors,
     runStats: { workers: 0, fitsComputed: 0, fitsFromCache: 0, wallMs: Object.values(timings).reduce((a, b) => a + b, 0), stages: timings },
   };

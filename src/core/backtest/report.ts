@@ -1,6 +1,7 @@
 // Text and CSV views of a backtest result for the CLI and for downloads: no computation here
 // beyond picking values out of the result.
 import { formatMetric, METRIC_DEFINITIONS, type MetricKey, type PerformanceMetrics } from '../metrics/performance.ts';
+import { decadePeriodWindows, periodInputFromResult, periodTable } from '../metrics/periods.ts';
 import type { BacktestResult, PortfolioSeries, Series } from './index.ts';
 
 /** The rows of the main table (issue 4): absolute metrics, then active against EW and the market. */
@@ -45,13 +46,88 @@ export const PAPER_FACTOR_FIGURES: Record<string, { sharpe: number; switchesPerY
   QUAL: { sharpe: 0.21, switchesPerYear: 0.64 }, SIZE: { sharpe: 0.20, switchesPerYear: 2.57 }, MTUM: { sharpe: 0.16, switchesPerYear: 3.66 },
 };
 
+/**
+ * The paper's index each Ken French long-short factor stands in for (method.md §12): HML value,
+ * SMB size, Mom momentum, RMW (robust minus weak profitability) quality. CMA has no counterpart.
+ */
+export const PAPER_FACTOR_FOR: Record<string, string> = { HML: 'VLUE', SMB: 'SIZE', MOM: 'MTUM', UMD: 'MTUM', RMW: 'QUAL' };
+
+/** The paper's figures for a factor of a run (an ETF ticker, or a Ken French factor through PAPER_FACTOR_FOR). */
+export function paperFigures(ticker: string): { paper: string; sharpe: number; switchesPerYear: number } | null {
+  const t = ticker.toUpperCase();
+  const paper = PAPER_FACTOR_FIGURES[t] ? t : PAPER_FACTOR_FOR[t];
+  return paper && PAPER_FACTOR_FIGURES[paper] ? { paper, ...PAPER_FACTOR_FIGURES[paper]! } : null;
+}
+
 export function factorTable(result: BacktestResult, markdown = false, withPaper = false): string {
   const kinds = result.strategies.map((s) => s.key as 'symmetric' | 'asymmetric');
-  const header = ['Factor', ...kinds.flatMap((k) => [`LS Sharpe (${k})`, `Switches/yr (${k})`]), ...(withPaper ? ['Paper LS Sharpe', 'Paper switches/yr'] : [])];
-  const rows = result.factors.map((f) => [f.ticker, ...kinds.flatMap((k) => {
-    const r = f.regimes[k];
-    return [formatMetric(r?.longShortMetrics.sharpe ?? null, 'ratio'), formatMetric(r?.regimeStats.switchesPerYear ?? null, 'ratio')];
-  }), ...(withPaper ? [formatMetric(PAPER_FACTOR_FIGURES[f.ticker]?.sharpe ?? null, 'ratio'), formatMetric(PAPER_FACTOR_FIGURES[f.ticker]?.switchesPerYear ?? null, 'ratio')] : [])]);
+  const proxies = result.factors.some((f) => { const p = paperFigures(f.ticker); return p !== null && p.paper !== f.ticker.toUpperCase(); });
+  const header = ['Factor', ...kinds.flatMap((k) => [`LS Sharpe (${k})`, `Switches/yr (${k})`]),
+    ...(withPaper ? [...(proxies ? ['Paper factor'] : []), 'Paper LS Sharpe', 'Paper switches/yr'] : [])];
+  const rows = result.factors.map((f) => {
+    const p = paperFigures(f.ticker);
+    return [f.ticker, ...kinds.flatMap((k) => {
+      const r = f.regimes[k];
+      return [formatMetric(r?.longShortMetrics.sharpe ?? null, 'ratio'), formatMetric(r?.regimeStats.switchesPerYear ?? null, 'ratio')];
+    }), ...(withPaper ? [...(proxies ? [p ? `${p.paper} (${PAPER_NAMES[p.paper] ?? p.paper})` : '—'] : []), formatMetric(p?.sharpe ?? null, 'ratio'), formatMetric(p?.switchesPerYear ?? null, 'ratio')] : [])];
+  });
+  return textTable(header, rows, markdown);
+}
+
+const PAPER_NAMES: Record<string, string> = { VLUE: 'value', SIZE: 'size', MTUM: 'momentum', QUAL: 'quality', USMV: 'low volatility', IWF: 'growth' };
+
+/**
+ * One sentence per strategy on how the run's single-factor long-short Sharpe ratios and switch
+ * rates compare with the paper's (only factors with a paper counterpart): signs, and switch rates
+ * within a factor of two.
+ */
+export function paperComparison(result: BacktestResult): string[] {
+  const out: string[] = [];
+  for (const s of result.strategies) {
+    const k = s.key as 'symmetric' | 'asymmetric';
+    const rows = result.factors.map((f) => ({ f, p: paperFigures(f.ticker), r: f.regimes[k] })).filter((x) => x.p && x.r);
+    if (!rows.length) continue;
+    const sharpe = (x: (typeof rows)[number]) => x.r!.longShortMetrics.sharpe ?? NaN;
+    const sw = (x: (typeof rows)[number]) => x.r!.regimeStats.switchesPerYear ?? NaN;
+    const positive = rows.filter((x) => sharpe(x) > 0).map((x) => x.f.ticker);
+    const negative = rows.filter((x) => !(sharpe(x) > 0)).map((x) => x.f.ticker);
+    const near = rows.filter((x) => sw(x) >= x.p!.switchesPerYear / 2 && sw(x) <= x.p!.switchesPerYear * 2).map((x) => x.f.ticker);
+    const far = rows.filter((x) => !near.includes(x.f.ticker)).map((x) => `${x.f.ticker} ${formatMetric(sw(x), 'ratio')} vs ${formatMetric(x.p!.switchesPerYear, 'ratio')}`);
+    out.push(`${s.label}: the long-short Sharpe is positive for ${positive.length ? positive.join(', ') : 'none'}` +
+      `${negative.length ? ` and not for ${negative.join(', ')}` : ''} (the paper's is positive for every factor); ` +
+      `switches per year are within a factor of two of the paper's for ${near.length ? near.join(', ') : 'none'}${far.length ? `, not for ${far.join(', ')}` : ''}.`);
+  }
+  return out;
+}
+
+/** Rows of the decade table: the main table's metrics (absolute, then active against EW and the market). */
+const DECADE_COLUMNS: { key: MetricKey; vs: 'metrics' | 'vsEqualWeight' | 'vsMarket'; label: string }[] = [
+  ...ABSOLUTE.map((k) => ({ key: k, vs: 'metrics' as const, label: label(k) })),
+  ...ACTIVE.map((k) => ({ key: k, vs: 'vsEqualWeight' as const, label: `${label(k)} vs EW` })),
+  ...ACTIVE.map((k) => ({ key: k, vs: 'vsMarket' as const, label: `${label(k)} vs market` })),
+];
+
+/**
+ * The main table's metrics per calendar decade of the out-of-sample period (core periodTable on
+ * decade windows, each decade measured on its own days), one row per decade and series. Empty text
+ * when the run lies inside one decade.
+ */
+export function decadeTable(result: BacktestResult, markdown = false): string {
+  const input = periodInputFromResult(result);
+  const windows = decadePeriodWindows(input.dates);
+  if (windows.length < 2) return '';
+  const table = periodTable(input, windows);
+  const header = ['Decade', 'Series', ...DECADE_COLUMNS.map((c) => c.label)];
+  const rows: string[][] = [];
+  for (const row of table.rows) {
+    const span = `${row.window.label} (${row.firstDate?.slice(0, 7)} – ${row.lastDate?.slice(0, 7)})`;
+    for (const s of row.series) {
+      rows.push([span, s.label, ...DECADE_COLUMNS.map((c) => {
+        const m = c.vs === 'metrics' ? s.metrics : c.vs === 'vsEqualWeight' ? s.vsEqualWeight : s.vsMarket;
+        return fmt(m, c.key);
+      })]);
+    }
+  }
   return textTable(header, rows, markdown);
 }
 

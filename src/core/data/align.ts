@@ -7,10 +7,14 @@ import type { AssetRole, Panel, PanelSeries } from './panel.ts';
 import type { ImportIssue, ImportOptions, PanelReport, Severity } from './types.ts';
 import type { ParsedSeries } from './parse.ts';
 import { isoFromDay } from './dates.ts';
-import { defaultOrderIndex, resolveRoles, roleRank } from './roles.ts';
+import { defaultOrderIndex, resolveRoles, roleRank, type SeriesHolds } from './roles.ts';
 import { issue } from './issues.ts';
 
 export const DEFAULT_MAX_FORWARD_FILL = 3;
+
+function isReturnColumn(k: string): boolean {
+  return k === 'return' || k === 'percentReturn';
+}
 
 /** Sorted-unique intersection of two ascending Int32Arrays. */
 function intersect(a: Int32Array, b: Int32Array): Int32Array {
@@ -60,9 +64,10 @@ export function buildPanel(series: ParsedSeries[], options: ImportOptions = {}):
   const note = (severity: Severity, file: string, message: string, action: string) => issues.push(issue(file, severity, message, action));
   for (const s of empty) note('warning', s.file, `${s.ticker} has no values`, 'left out of the panel');
 
-  const kinds: Record<string, 'price' | 'level'> = {};
-  for (const s of series) kinds[s.ticker] = s.kind;
-  const { roles, notes } = resolveRoles(series.map((s) => s.ticker), options.roles ?? {}, kinds);
+  const holds: Record<string, SeriesHolds> = {};
+  const sources: Record<string, string> = {};
+  for (const s of series) { holds[s.ticker] = isReturnColumn(s.columnKind) ? 'returns' : s.kind; sources[s.ticker] = s.source; }
+  const { roles, notes } = resolveRoles(series.map((s) => s.ticker), options.roles ?? {}, holds, sources);
   const fileOf = new Map(series.map((s) => [s.ticker, s.file]));
   for (const n of notes) note(n.severity, fileOf.get(n.ticker) ?? '', n.message, n.action);
 
@@ -71,7 +76,8 @@ export function buildPanel(series: ParsedSeries[], options: ImportOptions = {}):
 
   // The series that define the calendar: market and factors; failing those, every price series;
   // failing those, the environment series; failing those, everything.
-  let base = items.filter((it) => (it.role === 'market' || it.role === 'factor'));
+  // The risk-free rate is needed every day of a run, like the market (method.md §12).
+  let base = items.filter((it) => (it.role === 'market' || it.role === 'factor' || it.role === 'longShort' || it.role === 'riskFree'));
   let basis = 'market and factors';
   if (base.length === 0) { base = items.filter((it) => it.s.kind === 'price'); basis = 'all price series (no market or factor role is set)'; }
   if (base.length === 0) { base = items.filter((it) => it.role === 'environment'); basis = 'the environment series (no price series)'; }
@@ -252,7 +258,9 @@ export function buildPanel(series: ParsedSeries[], options: ImportOptions = {}):
       }
     }
     const carried = (it.role === 'environment' || s.kind === 'level') && rangeOf.get(it)!.last < lastDay;
-    out.push(carried ? { ticker: s.ticker, role: it.role, kind: s.kind, values, lastObserved: isoFromDay(rangeOf.get(it)!.last) } : { ticker: s.ticker, role: it.role, kind: s.kind, values });
+    const ps: PanelSeries = carried ? { ticker: s.ticker, role: it.role, kind: s.kind, values, lastObserved: isoFromDay(rangeOf.get(it)!.last) } : { ticker: s.ticker, role: it.role, kind: s.kind, values };
+    if (isReturnColumn(s.columnKind) && s.kind === 'price') ps.fromReturns = true;
+    out.push(ps);
   }
 
   const isoDates = new Array<string>(n);

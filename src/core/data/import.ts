@@ -35,19 +35,21 @@ export function importFiles(files: ImportInput[], options?: ImportOptions): Impo
   const list: ImportInput[] = Array.isArray(files) ? files : [];
   const opts = normaliseOptions(options);
   const usable: ParsedSeries[] = [];
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { file: string; name: string }>();
   for (const f of list) {
     const parsed = parseFile(f, opts);
     const report = parsed.report;
     if (parsed.ambiguity) result.ambiguities.push(parsed.ambiguity);
     const kept: ParsedSeries[] = [];
     for (const s of parsed.series) {
-      const from = seen.get(s.ticker);
+      // The same ticker in any case (SPY, spy) is one series: the first file's is kept.
+      const key = normaliseTicker(s.ticker);
+      const from = seen.get(key);
       if (from !== undefined) {
-        report.issues.push(issue(report.file, 'warning', `${s.ticker} was already imported from ${from}`, `this file's ${s.ticker} ignored`));
+        report.issues.push(issue(report.file, 'warning', `${s.ticker} was already imported from ${from.file}${from.name !== s.ticker ? ` (as ${from.name})` : ''}`, `this file's ${s.ticker} ignored`));
         continue;
       }
-      seen.set(s.ticker, report.file);
+      seen.set(key, { file: report.file, name: s.ticker });
       kept.push(s);
     }
     if (parsed.series.length > 0 && kept.length === 0) {

@@ -11,7 +11,7 @@ import { detectDecimalComma, isMissingSentinel, isMissingToken, parseNumber, par
 import { IssueLog } from './issues.ts';
 import {
   DATE_ALIASES, ENVIRONMENT_TICKERS, IGNORED_ALIASES, PERCENT_RETURN_ALIASES, RETURN_ALIASES, TICKER_ALIASES_HEADER,
-  ADJ_CLOSE_ALIASES, CLOSE_ALIASES, looksLikeFredId, normaliseHeader, normaliseTicker, tickerFromFileName, valueRank,
+  ADJ_CLOSE_ALIASES, CLOSE_ALIASES, cleanTicker, looksLikeFredId, normaliseHeader, normaliseTicker, tickerFromFileName, valueRank,
 } from './tickers.ts';
 
 /** One imported series, before alignment. Values are prices (return columns already turned into an index) or levels. */
@@ -123,6 +123,48 @@ function hasDateShape(t: Table, r: number, c: number): boolean {
   return shape !== SHAPE_NONE;
 }
 
+/** Does row r name its columns with known aliases: a date column (returned) beside a value, ticker or ignored column? */
+function namedColumns(t: Table, r: number): number {
+  const len = rowLength(t, r);
+  if (len < 2) return -1;
+  const names = rowCells(t, r).map(normaliseHeader);
+  const date = names.findIndex((h) => DATE_ALIASES.has(h));
+  if (date < 0) return -1;
+  const other = names.some((h, c) => c !== date && (valueRank(h) > 0 || TICKER_ALIASES_HEADER.has(h)));
+  return other ? date : -1;
+}
+
+/**
+ * The header of the table whose first readable row is `start`: a row of known column names above
+ * it, with only rows that have a date in the date column in between (data rows whose values are
+ * bad). Null when the row above the data is not such a header (the usual case: nothing moves).
+ */
+function namedHeaderAbove(t: Table, start: number, dateIdx: number): { row: number; dateIdx: number } | null {
+  let skipped = 0;
+  for (let r = start - 1; r >= 0; r--) {
+    if (isBlankRow(t, r)) continue;
+    if (hasDateShape(t, r, dateIdx)) { skipped++; continue; }
+    const d = namedColumns(t, r);
+    return skipped > 0 && d === dateIdx ? { row: r, dateIdx: d } : null;
+  }
+  return null;
+}
+
+/** No row reads as data: a header of known column names followed by a dated row still makes a table (of bad rows). */
+function findNamedHeader(t: Table, limit: number): { row: number; dateIdx: number } | null {
+  for (let r = 0; r < limit; r++) {
+    if (isBlankRow(t, r)) continue;
+    const d = namedColumns(t, r);
+    if (d < 0) continue;
+    for (let r2 = r + 1; r2 < t.nRows; r2++) {
+      if (isBlankRow(t, r2)) continue;
+      if (hasDateShape(t, r2, d)) return { row: r, dateIdx: d };
+      break;
+    }
+  }
+  return null;
+}
+
 function findStructure(t: Table): Structure | null {
   let start = -1, dateIdx = -1;
   const searchLimit = Math.min(t.nRows, 5000);
@@ -139,6 +181,15 @@ function findStructure(t: Table): Structure | null {
       if (!hasDateShape(t, r2, dc) && rowLength(t, r2) !== rowLength(t, r)) { ok = false; break; }
     }
     if (ok) { start = r; dateIdx = dc; }
+  }
+  // A row of known column names (Date, Close, Adj Close, Ticker …) is the header even when the rows
+  // under it are bad (text where a price should be): those rows belong to the table and are
+  // reported one by one, not skipped as text above it.
+  const aliasHeader = start >= 0 ? namedHeaderAbove(t, start, dateIdx) : findNamedHeader(t, searchLimit);
+  if (aliasHeader) {
+    start = -1;
+    for (let r = aliasHeader.row + 1; r < t.nRows; r++) if (!isBlankRow(t, r)) { start = r; break; }
+    dateIdx = aliasHeader.dateIdx;
   }
   if (start < 0) return null;
 
@@ -231,10 +282,12 @@ function missingText(s: string): string {
 }
 
 function kindFor(ticker: string, headerNorm: string, source: string, options: ImportOptions): ColumnKind {
-  const o = options.columnKinds?.[ticker];
+  // Option keys are normalised (upper case) by importFiles; names keep the file's case.
+  const key = normaliseTicker(ticker);
+  const o = options.columnKinds?.[key] ?? options.columnKinds?.[ticker];
   if (o && VALID_KINDS.has(o)) return o;
   if (source === 'ken-french') return 'percentReturn';
-  if (ENVIRONMENT_TICKERS.has(ticker) || source === 'fred') return 'level';
+  if (ENVIRONMENT_TICKERS.has(key) || source === 'fred') return 'level';
   if (PERCENT_RETURN_ALIASES.has(headerNorm)) return 'percentReturn';
   if (RETURN_ALIASES.has(headerNorm)) return 'return';
   return 'price';
@@ -282,20 +335,22 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
     source = 'yfinance';
     const fields = rowCells(t, st.twoLevel.fieldsRow).map(normaliseHeader);
     const tickers = rowCells(t, st.twoLevel.tickersRow);
-    const best = new Map<string, { col: number; rank: number; header: string; norm: string }>();
+    // Keyed case-insensitively; the name is the first spelling the file uses.
+    const best = new Map<string, { col: number; rank: number; header: string; norm: string; name: string }>();
     const order: string[] = [];
     for (let c = 0; c < fields.length; c++) {
       if (c === dateCol) continue;
       const rank = valueRank(fields[c]!);
-      const tk = normaliseTicker(tickers[c] ?? '');
+      const name = cleanTicker(tickers[c] ?? '');
+      const tk = name.toUpperCase();
       if (rank < 2 || tk === '') continue;
       const prev = best.get(tk);
       if (!prev) order.push(tk);
-      if (!prev || rank > prev.rank) best.set(tk, { col: c, rank, header: `${cell(t, st.twoLevel.fieldsRow, c)} ${tickers[c]}`, norm: fields[c]! });
+      if (!prev || rank > prev.rank) best.set(tk, { col: c, rank, header: `${cell(t, st.twoLevel.fieldsRow, c)} ${tickers[c]}`, norm: fields[c]!, name: prev?.name ?? name });
     }
     for (const tk of order) {
       const b = best.get(tk)!;
-      valueCols.push({ col: b.col, ticker: tk, header: b.header, headerNorm: b.norm });
+      valueCols.push({ col: b.col, ticker: b.name, header: b.header, headerNorm: b.norm });
     }
     usedField = valueCols.length > 0 && valueCols.every((v) => ADJ_CLOSE_ALIASES.has(v.headerNorm)) ? 'adj' : 'close';
     if (valueCols.length === 0) return reject(report, log, 'two-level (yfinance) header without a Close or Adj Close column', 'file rejected');
@@ -324,10 +379,11 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
       layout = tickerColumns.length === 1 ? 'single' : 'wide';
       const seen = new Set<string>();
       for (const c of tickerColumns) {
-        const tk = normaliseTicker(headerCells[c]!);
-        if (seen.has(tk)) { log.add('warning', `ticker ${tk} appears in two columns; the second ("${headerCells[c]}") is ignored`, 'column ignored', undefined, headerCells[c]); continue; }
+        const name = cleanTicker(headerCells[c]!);
+        const tk = name.toUpperCase();
+        if (seen.has(tk)) { log.add('warning', `ticker ${name} appears in two columns; the second ("${headerCells[c]}") is ignored`, 'column ignored', undefined, headerCells[c]); continue; }
         seen.add(tk);
-        valueCols.push({ col: c, ticker: tk, header: headerCells[c]!, headerNorm: hnorm[c]! });
+        valueCols.push({ col: c, ticker: name, header: headerCells[c]!, headerNorm: hnorm[c]! });
       }
     } else if (st.headerRow < 0 || hnorm.every((h, c) => c === dateCol || h === '')) {
       // No usable header: fine when there is exactly one value column.
@@ -355,7 +411,7 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
     if (rawHeaderText.includes('<') && rawHeaderText.includes('>')) source = 'stooq-bulk';
     else if (kfHeader || (/french|fama|crsp/i.test(preamble) && (firstDateShape === SHAPE_D6 || firstDateShape === SHAPE_D8))) source = 'ken-french';
     else if (hs.has('price') && (hs.has('change%') || hs.has('vol'))) source = 'investing';
-    else if (layout !== 'long' && usedField === '' && (headerCells[dateCol] === 'DATE' || hnorm[dateCol] === 'observationdate' || valueCols.some((v) => looksLikeFredId(v.ticker) || looksLikeFredId(v.header.toUpperCase())))) source = 'fred';
+    else if (layout !== 'long' && usedField === '' && (headerCells[dateCol] === 'DATE' || hnorm[dateCol] === 'observationdate' || valueCols.some((v) => looksLikeFredId(v.ticker.toUpperCase()) || looksLikeFredId(v.header.toUpperCase())))) source = 'fred';
     else if (hs.has('open') && hs.has('high') && hs.has('low') && [...hs].some((h) => ADJ_CLOSE_ALIASES.has(h))) source = 'yahoo';
     else if (hs.has('open') && hs.has('high') && hs.has('low') && hs.has('close')) source = 'stooq';
   }
@@ -452,7 +508,7 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
       if (Number.isNaN(v)) {
         rowVals[k] = NaN; rowMissing[k] = s;
         log.addRepeated(`bad:${k}`, `values that are not numbers in "${valueCols[k]!.header}"`, 'error',
-          `row ${line}: "${s}" in column "${valueCols[k]!.header}" is not a number`, single ? 'row skipped' : 'treated as missing', line, valueCols[k]!.header);
+          `row ${line}, column ${valueCols[k]!.header}: "${s}" is not a number`, single ? 'row skipped' : 'treated as missing', line, valueCols[k]!.header);
         continue;
       }
       if (isMissingSentinel(v)) { rowVals[k] = NaN; rowMissing[k] = s; if (firstMissing === '') firstMissing = s; continue; }
@@ -472,11 +528,12 @@ function parseInner(input: ImportInput, name: string, options: ImportOptions, re
       const tkS = tickerCol < len ? t.fieldStart[base + tickerCol]! : 0, tkE = tickerCol < len ? t.fieldEnd[base + tickerCol]! : 0;
       if (!(tkE - tkS === lastRawTicker.length && text.startsWith(lastRawTicker, tkS))) {
         lastRawTicker = text.slice(tkS, tkE);
-        const tk = normaliseTicker(cell(t, r, tickerCol));
+        const name = cleanTicker(cell(t, r, tickerCol));
+        const tk = name.toUpperCase();
         if (tk === '') { lastBuilder = null; }
         else {
           let b = byTicker.get(tk);
-          if (!b) { b = new Builder(tk, valueCols[0]!.header, valueCols[0]!.headerNorm, 64); byTicker.set(tk, b); builders.push(b); }
+          if (!b) { b = new Builder(name, valueCols[0]!.header, valueCols[0]!.headerNorm, 64); byTicker.set(tk, b); builders.push(b); }
           lastBuilder = b;
         }
       }

@@ -2,21 +2,35 @@
 // aliases that say which column is the date, the ticker, the adjusted close, the close or the price.
 
 /** Exchange suffixes Stooq appends (SPY.US, VOD.UK, SAP.DE …): the user knows the bare ticker. */
-const STOOQ_SUFFIX = /\.(US|UK|DE|JP|HK|PL|HU|F|V)$/;
+const STOOQ_SUFFIX = /\.(US|UK|DE|JP|HK|PL|HU|F|V)$/i;
 
-/** Series ids that name the same environment series (issue 2: VIX, DGS2, DGS10). */
+/** Series ids that name the same environment series (VIX, DGS2, DGS10). Keys upper case. */
 const TICKER_ALIASES: Record<string, string> = { VIXCLS: 'VIX', '^VIX': 'VIX', VIX_CLOSE: 'VIX' };
 
-/** Canonical upper-case ticker: trimmed, quotes dropped, Stooq suffix removed, FRED/Yahoo ids mapped. */
-export function normaliseTicker(raw: string): string {
-  let t = raw.trim().replace(/^["']+|["']+$/g, '').trim().toUpperCase();
+/**
+ * A series name as the file writes it: trimmed, quotes dropped, a Stooq exchange suffix removed,
+ * FRED/Yahoo ids of the environment series mapped (VIXCLS → VIX). The case is kept: Ken French's
+ * `Mkt-RF` stays `Mkt-RF` (data-formats.md: names are the user's, matched case-insensitively).
+ */
+export function cleanTicker(raw: string): string {
+  let t = raw.trim().replace(/^["']+|["']+$/g, '').trim();
   t = t.replace(STOOQ_SUFFIX, '');
-  return TICKER_ALIASES[t] ?? t;
+  return TICKER_ALIASES[t.toUpperCase()] ?? t;
+}
+
+/**
+ * The key tickers are matched by (roles, column kinds, the same ticker in two files): cleanTicker
+ * upper-cased, so `mkt-rf`, `MKT-RF` and `Mkt-RF` are one series and VIXCLS is VIX.
+ */
+export function normaliseTicker(raw: string): string {
+  return cleanTicker(raw).toUpperCase();
 }
 
 /**
  * Ticker from a file name: `SPY.csv` → SPY, `spy.us.txt` → SPY, `QUAL (1).csv` → QUAL (a browser's
- * second download), `SPY Historical Data.csv` → SPY (Investing.com), `VIXCLS.csv` → VIX.
+ * second download), `SPY Historical Data.csv` → SPY (Investing.com), `VIXCLS.csv` → VIX. Upper
+ * case: a file name is the download tool's spelling (Stooq writes spy.us.txt), not a name the file
+ * gives its series; names written inside a file keep their case (cleanTicker).
  */
 export function tickerFromFileName(name: string): string {
   let base = name.split(/[\\/]/).pop() ?? name;

@@ -16,9 +16,9 @@ export type DateOrder = 'mdy' | 'dmy';
 export interface ImportOptions {
   /** The user's answer for files whose dates read cleanly both month-first and day-first. Key: file name. */
   dateOrder?: Record<string, DateOrder>;
-  /** Override what a column holds. Key: ticker (upper case). */
+  /** Override what a column holds. Key: ticker, any case. */
   columnKinds?: Record<string, ColumnKind>;
-  /** Override roles. Key: ticker (upper case). */
+  /** Override roles. Key: ticker, any case. */
   roles?: Record<string, AssetRole>;
   /** Forward-fill at most this many consecutive missing trading days (method.md §1). Default 3. */
   maxForwardFill?: number;

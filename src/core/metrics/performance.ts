@@ -70,8 +70,12 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
 export interface MetricsOptions {
   /** Benchmark daily returns, aligned with `returns` (same length). Enables the active metrics. */
   benchmark?: Float64Array;
-  /** Annual risk-free rate, decimal (default 0). */
-  rf?: number;
+  /**
+   * Risk-free rate (default 0): an annual rate, decimal, taken as rf/P a day; or the daily rates
+   * themselves, aligned with `returns` (a series such as Ken French's RF, method.md §12), so that
+   * Sharpe and Sortino measure the excess over each day's rate.
+   */
+  rf?: number | Float64Array;
   /** Dates of the returns (ISO), same length: gives firstDate / lastDate. */
   dates?: readonly string[];
   /** Daily turnover aligned with `returns`. Enables annualTurnover. */
@@ -148,8 +152,13 @@ export function activeMetrics(returns: Float64Array, benchmark: Float64Array, pe
 export function computeMetrics(returns: Float64Array, opts: MetricsOptions = {}): PerformanceMetrics {
   const n = returns.length;
   const P = opts.periodsPerYear ?? 252;
-  const rfDaily = (opts.rf ?? 0) / P;
+  const rfSeries = opts.rf instanceof Float64Array ? opts.rf : null;
+  const rfDaily = rfSeries ? 0 : ((opts.rf as number | undefined) ?? 0) / P;
   checkFinite('returns', returns);
+  if (rfSeries) {
+    checkFinite('rf', rfSeries);
+    if (rfSeries.length !== n) throw new RangeError(`computeMetrics: rf has ${rfSeries.length} days, returns ${n}`);
+  }
   if (opts.benchmark) checkFinite('benchmark', opts.benchmark);
   if (opts.turnover) {
     checkFinite('turnover', opts.turnover);
@@ -164,14 +173,14 @@ export function computeMetrics(returns: Float64Array, opts: MetricsOptions = {})
     if (r > 0) hits++;
     if (r > best) best = r;
     if (r < worst) worst = r;
-    const ex = r - rfDaily;
+    const ex = r - (rfSeries ? rfSeries[i]! : rfDaily);
     if (ex < 0) down2 += ex * ex;
   }
   const totalReturn = growth - 1;
   const years = n / P;
   const cagr = n >= MIN_DAYS_FOR_CAGR ? (growth > 0 ? Math.pow(growth, 1 / years) - 1 : -1) : NaN;
   const raw = meanStd(returns);
-  const ex = meanStd(returns, rfDaily);
+  const ex = rfSeries ? meanStd(Float64Array.from(returns, (r, i) => r - rfSeries[i]!)) : meanStd(returns, rfDaily);
   const volatility = raw.std * Math.sqrt(P);
   const sharpe = ex.std > 0 ? (ex.mean / ex.std) * Math.sqrt(P) : NaN;
   // Sortino (method.md §10): downside deviation is the root mean square of min(R − rf, 0) over ALL

@@ -13,7 +13,7 @@ export interface PeriodWindow {
   /** Stable id ("full", "y2019", "since-2022", "custom-2020-03-01-2020-12-31"). */
   id: string;
   label: string;
-  kind: 'full' | 'year' | 'since' | 'trailing' | 'custom';
+  kind: 'full' | 'year' | 'decade' | 'since' | 'trailing' | 'custom';
   from: string | null;
   to: string | null;
 }
@@ -31,8 +31,11 @@ export interface PeriodSeriesInput {
 export interface PeriodInput {
   /** Evaluation dates (ISO), ascending. */
   dates: string[];
-  /** Annual risk-free rate (decimal) for Sharpe and Sortino (method.md §10). */
-  rf: number;
+  /**
+   * Risk-free rate for Sharpe and Sortino (method.md §10): an annual rate (decimal), or the daily
+   * rates aligned with `dates` (a risk-free series such as Ken French's RF, method.md §12).
+   */
+  rf: number | Float64Array;
   series: PeriodSeriesInput[];
   /** Keys of the two benchmarks among `series`. */
   equalWeightKey: string;
@@ -82,10 +85,25 @@ function isIso(s: unknown): s is string {
 }
 
 /**
+ * The calendar decades the dates touch (1970s = 1970-01-01 … 1979-12-31), oldest first. The first
+ * and last are cut to the run by periodTable (its rows carry the real first and last dates).
+ */
+export function decadePeriodWindows(dates: readonly string[]): PeriodWindow[] {
+  if (!dates.length) return [];
+  const out: PeriodWindow[] = [];
+  const first = Math.floor(Number(dates[0]!.slice(0, 4)) / 10) * 10, last = Number(dates[dates.length - 1]!.slice(0, 4));
+  for (let d = first; d <= last; d += 10) {
+    out.push({ id: `d${d}`, label: `${d}s`, kind: 'decade', from: `${String(d).padStart(4, '0')}-01-01`, to: `${String(d + 9).padStart(4, '0')}-12-31` });
+  }
+  return out;
+}
+
+/**
  * The standard windows of a run (the earlier Python dashboard's): the full evaluation window,
  * trailing 1/3/5/10 years to the last day, "since" windows from the start of 2008, 2020 and 2022
- * (the GFC, COVID and the 2022 rate shock) when they lie inside the run, and every calendar year
- * (oldest first). Windows that fall outside the run are left out.
+ * (the GFC, COVID and the 2022 rate shock) when they lie inside the run, every decade when the run
+ * spans more than one (so a reader sees whether an edge is stable over a long history), and every
+ * calendar year (oldest first). Windows that fall outside the run are left out.
  */
 export function defaultPeriodWindows(dates: readonly string[]): PeriodWindow[] {
   const out: PeriodWindow[] = [];
@@ -104,6 +122,8 @@ export function defaultPeriodWindows(dates: readonly string[]): PeriodWindow[] {
     if (from <= first || from > last) continue;
     out.push({ id: `since-${y}`, label: `${y}–now`, kind: 'since', from, to: null });
   }
+  const decades = decadePeriodWindows(dates);
+  if (decades.length > 1) out.push(...decades);
   const firstYear = Number(first.slice(0, 4));
   for (let y = firstYear; y <= lastYear; y++) {
     out.push({ id: `y${y}`, label: String(y), kind: 'year', from: `${y}-01-01`, to: `${y}-12-31` });
@@ -161,13 +181,14 @@ export function periodTable(input: PeriodInput, windows: readonly PeriodWindow[]
     if (days === 0) { skipped.push({ window: w, reason: `no day of the run's evaluation window (${input.dates[0] ?? '—'} to ${input.dates[input.dates.length - 1] ?? '—'}) falls inside it` }); continue; }
     const dates = input.dates.slice(start, end);
     const ewR = ew.returns.subarray(start, end), mR = mkt.returns.subarray(start, end);
+    const rf = typeof input.rf === 'number' ? input.rf : input.rf.subarray(start, end);
     const series = input.series.map((s): PeriodSeriesMetrics => {
       const r = s.returns.subarray(start, end);
       return {
         key: s.key, label: s.label,
-        metrics: computeMetrics(r, { rf: input.rf, dates, turnover: s.turnover?.subarray(start, end) }),
-        vsEqualWeight: s.key === input.equalWeightKey ? null : computeMetrics(r, { rf: input.rf, benchmark: ewR, dates }),
-        vsMarket: s.key === input.marketKey ? null : computeMetrics(r, { rf: input.rf, benchmark: mR, dates }),
+        metrics: computeMetrics(r, { rf, dates, turnover: s.turnover?.subarray(start, end) }),
+        vsEqualWeight: s.key === input.equalWeightKey ? null : computeMetrics(r, { rf, benchmark: ewR, dates }),
+        vsMarket: s.key === input.marketKey ? null : computeMetrics(r, { rf, benchmark: mR, dates }),
       };
     });
     rows.push({ window: w, start, end, days, firstDate: dates[0] ?? null, lastDate: dates[days - 1] ?? null, short: days < MIN_PERIOD_DAYS, series });
@@ -187,6 +208,8 @@ export interface PeriodSource {
   dates: readonly string[];
   evalStartIndex: number;
   config: { riskFreeRate: number };
+  /** The daily risk-free rate on `dates` when the run used a risk-free series (BacktestResult.riskFree). */
+  riskFree?: readonly (number | null)[] | null;
   strategies: readonly PeriodSourceSeries[];
   equalWeight: PeriodSourceSeries;
   market: PeriodSourceSeries;
@@ -199,20 +222,21 @@ export interface PeriodSource {
 export function periodInputFromResult(result: PeriodSource): PeriodInput {
   const e = result.evalStartIndex;
   const dates = result.dates.slice(e);
-  const arr = (s: PeriodSourceSeries, what: 'returns' | 'turnover'): Float64Array => {
-    const src = s[what];
+  const window = (src: readonly (number | null)[], what: string): Float64Array => {
     const out = new Float64Array(dates.length);
     for (let i = 0; i < dates.length; i++) {
       const v = src[e + i];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new RangeError(`periodInputFromResult: ${s.key} ${what} on ${dates[i]} is missing; the result is incomplete`);
+        throw new RangeError(`periodInputFromResult: ${what} on ${dates[i]} is missing; the result is incomplete`);
       }
       out[i] = v;
     }
     return out;
   };
+  const arr = (s: PeriodSourceSeries, what: 'returns' | 'turnover'): Float64Array => window(s[what], `${s.key} ${what}`);
   const series = [...result.strategies, result.equalWeight, result.market].map((s): PeriodSeriesInput => ({
     key: s.key, label: s.label, returns: arr(s, 'returns'), turnover: arr(s, 'turnover'),
   }));
-  return { dates, rf: result.config.riskFreeRate, series, equalWeightKey: result.equalWeight.key, marketKey: result.market.key };
+  const rf = result.riskFree ? window(result.riskFree, 'the risk-free rate') : result.config.riskFreeRate;
+  return { dates, rf, series, equalWeightKey: result.equalWeight.key, marketKey: result.market.key };
 }

@@ -90,20 +90,22 @@ export function topDrawdowns(values: ArrayLike<number>, dates: readonly string[]
 
 /**
  * Rolling annualised Sharpe over the last `window` days (method.md §10 formula): out[t] uses days
- * t−window+1 … t; NaN before the window is full or when the std is 0.
+ * t−window+1 … t; NaN before the window is full or when the std is 0. `rf` is an annual rate
+ * (rf/P a day) or the daily rates aligned with `returns` (method.md §12).
  */
-export function rollingSharpe(returns: ArrayLike<number>, window = 252, rf = 0, periodsPerYear = 252): Float64Array {
+export function rollingSharpe(returns: ArrayLike<number>, window = 252, rf: number | ArrayLike<number> = 0, periodsPerYear = 252): Float64Array {
   const T = returns.length;
   const out = new Float64Array(T).fill(NaN);
-  const rfd = rf / periodsPerYear;
+  const rfd = typeof rf === 'number' ? rf / periodsPerYear : 0;
+  const daily = typeof rf === 'number' ? null : rf;
   const sq = Math.sqrt(periodsPerYear);
   for (let t = window - 1; t < T; t++) {
     // Two passes per window: O(T·window), exact (no running-sum cancellation); 3000×252 is ~1 ms.
     let s = 0;
-    for (let i = t - window + 1; i <= t; i++) s += returns[i]! - rfd;
+    for (let i = t - window + 1; i <= t; i++) s += returns[i]! - (daily ? daily[i]! : rfd);
     const m = s / window;
     let ss = 0;
-    for (let i = t - window + 1; i <= t; i++) { const d = returns[i]! - rfd - m; ss += d * d; }
+    for (let i = t - window + 1; i <= t; i++) { const d = returns[i]! - (daily ? daily[i]! : rfd) - m; ss += d * d; }
     const sd = window > 1 ? Math.sqrt(ss / (window - 1)) : NaN;
     out[t] = sd > 0 ? (m / sd) * sq : NaN;
   }

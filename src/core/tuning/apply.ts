@@ -12,6 +12,7 @@
 // symmetric study's κ² also changes what the asymmetric strategy uses, and vice versa. The notes say
 // so when both strategies are enabled.
 import { validateConfig, type FactorSettings, type ParameterChange, type RunConfig } from '../config.ts';
+import { sameTicker } from '../data/panel.ts';
 import { selectStudy, type Selection } from './select.ts';
 import type { CandidateParams, StudyState } from './types.ts';
 import type { TuningStrategy } from './evaluate.ts';
@@ -48,7 +49,7 @@ export function applySelection(config: RunConfig, selections: Record<string, Sel
   const applied: string[] = [];
   const notes: string[] = [];
   for (const [ticker, sel] of Object.entries(selections)) {
-    const f = cfg.factors.find((x) => x.ticker === ticker.toUpperCase());
+    const f = cfg.factors.find((x) => sameTicker(x.ticker, ticker));
     if (!f) throw new ApplyError(`apply: ${ticker} is not a factor of the configuration (${cfg.factors.map((x) => x.ticker).join(', ')}) — tune and apply with the same configuration`);
     if (sel.mode === 'static') {
       if (!sel.chosen) { notes.push(`${f.ticker}: no candidate had ${sel.minDays} validation days — its settings are unchanged`); continue; }

@@ -13,7 +13,7 @@
 // its per-refit preprocessors. It is built once per (data, configuration, factor) and only ever read
 // afterwards; every evaluation allocates its own buffers (computeFactorPath does), so candidates
 // evaluated one after the other, or interleaved, cannot influence each other.
-import type { Panel } from '../data/panel.ts';
+import { sameTicker, type Panel } from '../data/panel.ts';
 import { featureCount, penaltyMatrixFor, serializeConfig, type RunConfig, type StrategyKind } from '../config.ts';
 import { prepareBacktestData, type BacktestData } from '../backtest/prepare.ts';
 import { computeFactorPath, longShortFromPath, type FactorContext, type FactorModelParams } from '../backtest/regimePath.ts';
@@ -65,7 +65,7 @@ const now = () => (globalThis.performance ? globalThis.performance.now() : Date.
 export function buildTuningContext(panel: Panel, config: RunConfig, ticker: string, prepared?: BacktestData, key = ''): TuningContext {
   const t0 = now();
   const data = prepared ?? prepareBacktestData(panel, config);
-  const factorIndex = data.factorTickers.indexOf(ticker.toUpperCase());
+  const factorIndex = data.factorTickers.findIndex((t) => sameTicker(t, ticker));
   if (factorIndex < 0) {
     throw new CandidateError(`tuning: ${ticker} is not a factor of the configuration (${data.factorTickers.join(', ')}) — add it to "factors" or pick one of those`);
   }
@@ -106,7 +106,7 @@ export function candidateModel(config: RunConfig, ticker: string, strategy: Tuni
       if (v < 1) throw new CandidateError(`tuning, ${ticker}: κ² (maxFeatures) must be ≥ 1 (method.md §4), got ${v}`);
     } else if (v < 0) throw new CandidateError(`tuning, ${ticker}: jump penalties are non-negative (method.md §3), ${k} = ${v}`);
   }
-  const f = config.factors.find((x) => x.ticker === ticker.toUpperCase());
+  const f = config.factors.find((x) => sameTicker(x.ticker, ticker));
   if (!f) throw new CandidateError(`tuning: ${ticker} is not a factor of the configuration (${config.factors.map((x) => x.ticker).join(', ')})`);
   const k = config.model.k;
   const kappa = params.maxFeatures ?? f.maxFeatures ?? config.model.maxFeatures;
@@ -180,7 +180,7 @@ export class TuningContextCache {
       this.entries.set(key, entry);
       while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     }
-    const t = ticker.toUpperCase();
+    const t = ticker.toUpperCase(); // the cache's key: any spelling of a ticker finds its context
     let ctx = entry.factors.get(t);
     if (!ctx) {
       ctx = buildTuningContext(entry.panel, entry.config, t, entry.data, key);

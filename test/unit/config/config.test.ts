@@ -218,7 +218,9 @@ describe('applyOverride (the CLI --set)', () => {
     expect(ok(applyOverride(base, 'benchmarkRebalance=monthly')).benchmarkRebalance).toBe('monthly');
     expect(ok(applyOverride(base, 'startDate=2015-01-02')).startDate).toBe('2015-01-02');
     expect(ok(applyOverride(ok(applyOverride(base, 'startDate=2015-01-02')), 'startDate=')).startDate).toBeNull();
-    expect(ok(applyOverride(base, 'market=voo')).market).toBe('VOO');
+    // Tickers keep the spelling given (data sets keep their files' names, such as Mkt-RF); every
+    // lookup is case-insensitive.
+    expect(ok(applyOverride(base, 'market=voo')).market).toBe('voo');
     expect(base.trainMinYears).toBe(8); // the input is never modified
   });
 

@@ -112,14 +112,15 @@ describe('Ken French data library', () => {
   it('preamble, monthly YYYYMM percent returns, -99.99 missing, annual table not read', () => {
     const r = importFixtures(['ken-french/F-F_Research_Data_Factors.CSV']);
     const rep = onlyReport(r);
-    expect(rep).toMatchObject({ source: 'ken-french', layout: 'wide', dateFormat: 'YYYYMM', tickers: ['MKT-RF', 'SMB', 'HML', 'RF'], rows: 6, adjusted: true });
-    expect(rep.kinds).toEqual({ 'MKT-RF': 'percentReturn', SMB: 'percentReturn', HML: 'percentReturn', RF: 'percentReturn' });
+    // Names as the file writes them (Mkt-RF, not MKT-RF).
+    expect(rep).toMatchObject({ source: 'ken-french', layout: 'wide', dateFormat: 'YYYYMM', tickers: ['Mkt-RF', 'SMB', 'HML', 'RF'], rows: 6, adjusted: true });
+    expect(rep.kinds).toEqual({ 'Mkt-RF': 'percentReturn', SMB: 'percentReturn', HML: 'percentReturn', RF: 'percentReturn' });
     expect(r.panel!.dates).toEqual(['2023-07-31', '2023-08-31', '2023-09-30', '2023-10-31', '2023-11-30', '2023-12-31']);
     // Index starts at 100 on the first date; each later value compounds that month's percent return.
     const mkt = [3.21, -2.39, -5.24, -3.18, 8.84, 4.87];
     const expected = [100];
     for (let i = 1; i < mkt.length; i++) expected.push(expected[i - 1]! * (1 + mkt[i]! / 100));
-    values(r.panel, 'MKT-RF').forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 10));
+    values(r.panel, 'Mkt-RF').forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 10));
     // HML 202309 is -99.99 (missing): the index holds its level that month (forward fill ≤ 3).
     const hml = values(r.panel, 'HML');
     expect(hml[2]).toBe(hml[1]);

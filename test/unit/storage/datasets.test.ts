@@ -152,7 +152,7 @@ describe('DatasetStore on fake-indexeddb', () => {
     expect(got!.panel.series.map((s) => s.role)).toEqual(['market', 'unused', 'unused']);
     expect(got!.roles).toEqual({ SPY: 'market', QUAL: 'unused', VIX: 'unused' });
 
-    await expect(store.setRoles(a.id, { QUAL: 'boss' as AssetRole })).rejects.toThrow(/“boss” is not a role.*Choose one of market, factor, environment, unused/);
+    await expect(store.setRoles(a.id, { QUAL: 'boss' as AssetRole })).rejects.toThrow(/“boss” is not a role.*Choose one of market, factor, longShort, riskFree, environment, unused/);
     await expect(store.setRoles(a.id, { QUAL: 'factor', NOPE: 'factor' })).rejects.toThrow(/has no ticker NOPE/);
     // The refused call changed nothing, not even the valid part of it.
     expect((await store.getMeta(a.id))!.roles).toEqual({ SPY: 'market', QUAL: 'unused', VIX: 'unused' });

@@ -276,17 +276,24 @@ export function stationaryBootstrap(series: readonly ArrayLike<number>[], opts: 
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`stationaryBootstrap: confidence must be between 0 and 1, got ${confidence}`);
   if (n < 3) return series.map(() => ({ mean: null, sharpe: null }));
 
-  // Row-major n×k copy, each series shifted by its own mean: the sums of squares below then do not
-  // cancel (a daily mean is small against its spread, but the shift costs nothing).
+  // Per series, prefix sums of x − c and (x − c)² with c the series' own mean: a block's sums are
+  // then two differences, so a resample costs O(blocks), not O(days). Centring keeps the prefix sums
+  // near zero, so the differences do not cancel.
   const centre = new Float64Array(k);
-  const X = new Float64Array(n * k);
+  const n1 = n + 1;
+  const P1 = new Float64Array(k * n1), P2 = new Float64Array(k * n1);
   for (let j = 0; j < k; j++) {
     const s = series[j]!;
     let sum = 0;
     for (let t = 0; t < n; t++) sum += s[t]!;
     const c = sum / n;
     centre[j] = c;
-    for (let t = 0; t < n; t++) X[t * k + j] = s[t]! - c;
+    const o = j * n1;
+    for (let t = 0; t < n; t++) {
+      const d = s[t]! - c;
+      P1[o + t + 1] = P1[o + t]! + d;
+      P2[o + t + 1] = P2[o + t]! + d * d;
+    }
   }
   const rng = new Rng(opts.seed ?? BOOTSTRAP_SEED);
   const logStay = Math.log(1 - 1 / blockLength); // −Infinity for blocks of exactly 1 day
@@ -303,11 +310,16 @@ export function stationaryBootstrap(series: readonly ArrayLike<number>[], opts: 
       const u = 1 - rng.next(); // (0, 1]
       let len = logStay === -Infinity ? 1 : 1 + Math.floor(Math.log(u) / logStay);
       if (len > n - filled) len = n - filled;
-      let t = start;
-      for (let i = 0; i < len; i++) {
-        const o = t * k;
-        for (let j = 0; j < k; j++) { const v = X[o + j]!; sum[j] += v; sq[j] += v * v; }
-        if (++t === n) t = 0;
+      const end = start + len; // the block is days start … end − 1, wrapping past the last day
+      for (let j = 0; j < k; j++) {
+        const o = j * n1;
+        if (end <= n) {
+          sum[j] += P1[o + end]! - P1[o + start]!;
+          sq[j] += P2[o + end]! - P2[o + start]!;
+        } else {
+          sum[j] += P1[o + n]! - P1[o + start]! + P1[o + end - n]!;
+          sq[j] += P2[o + n]! - P2[o + start]! + P2[o + end - n]!;
+        }
       }
       filled += len;
     }

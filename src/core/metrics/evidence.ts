@@ -521,3 +521,68 @@ export function probabilityOfBacktestOverfitting(returns: Float64Array, T: numbe
     days: L * blocks, droppedDays: dropped, medianLogit: quantileSorted(sorted, 0.5),
   };
 }
+
+// ---- definitions for tables, tooltips and docs ---------------------------------------------------
+
+export type EvidenceKey = keyof SharpeEvidence | keyof ActiveEvidence | keyof DeflatedEvidence;
+export type EvidenceFormat = 'probability' | 'ratio' | 'years' | 'ratioInterval' | 'percentInterval';
+
+export interface EvidenceDefinition {
+  key: EvidenceKey;
+  label: string;
+  /** The formula in plain text (method.md §12). */
+  formula: string;
+  /** What the number tells a reader. */
+  meaning: string;
+  format: EvidenceFormat;
+  requires?: 'benchmark' | 'trials';
+}
+
+/** Every evidence key, in display order: the CLI table, the UI's tooltips and docs/evidence.md use these. */
+export const EVIDENCE_DEFINITIONS: readonly EvidenceDefinition[] = [
+  { key: 'sharpeCI', label: 'Sharpe 95% interval', format: 'ratioInterval',
+    formula: '2.5% and 97.5% percentiles of mean/std·√252 over 2,000 stationary-bootstrap resamples (mean block 21 days, seed 0)',
+    meaning: 'the range of Sharpe ratios these returns are consistent with; it excludes 0 when the Sharpe ratio can be told from zero at 95%' },
+  { key: 'probabilisticSharpe', label: 'P(Sharpe > 0)', format: 'probability',
+    formula: 'PSR(0) = Φ(SR·√(n − 1) / √(1 − g3·SR + (g4 − 1)/4·SR²)), SR = mean/std per day',
+    meaning: 'probability that the true Sharpe ratio is above 0, allowing for the track record length, skewness and fat tails' },
+  { key: 'sharpeStandardError', label: 'Sharpe standard error', format: 'ratio',
+    formula: '√252·√((1 − g3·SR + (g4 − 1)/4·SR²)/(n − 1))',
+    meaning: 'the typical error of the annual Sharpe ratio; ±1.96 of it is a normal-theory 95% interval' },
+  { key: 'minTrackRecordYears', label: 'Track record needed (years)', format: 'years',
+    formula: '(1 + (1 − g3·SR + (g4 − 1)/4·SR²)·(Φ⁻¹(0.95)/SR)²)/252, only when SR > 0',
+    meaning: 'years of daily returns like these needed for P(Sharpe > 0) to reach 95%' },
+  { key: 'informationRatioCI', label: 'IR 95% interval', format: 'ratioInterval', requires: 'benchmark',
+    formula: 'as the Sharpe interval, on the active returns A = R − B resampled with the same days',
+    meaning: 'the range of information ratios consistent with the returns; it excludes 0 when the result can be told from the benchmark at 95%' },
+  { key: 'activeReturnCI', label: 'Active return 95% interval', format: 'percentInterval', requires: 'benchmark',
+    formula: '2.5% and 97.5% percentiles of 252·mean(A) over the same resamples',
+    meaning: 'the range of annual active returns consistent with the returns' },
+  { key: 'probabilisticInformationRatio', label: 'P(IR > 0)', format: 'probability', requires: 'benchmark',
+    formula: 'PSR(0) of the active returns A = R − B',
+    meaning: 'probability that the true information ratio is above 0' },
+  { key: 'informationRatioMinTrackRecordYears', label: 'IR track record needed (years)', format: 'years', requires: 'benchmark',
+    formula: 'the minimum track record of the active returns A = R − B',
+    meaning: 'years of daily active returns like these needed for P(IR > 0) to reach 95%' },
+  { key: 'deflatedSharpe', label: 'Deflated Sharpe', format: 'probability', requires: 'trials',
+    formula: 'PSR(SR0), SR0 = √V·((1 − γ)Φ⁻¹(1 − 1/N) + γΦ⁻¹(1 − 1/(N·e))), V = (S/√252)² from the std S of the N trials\' annual Sharpe ratios',
+    meaning: 'probability that the Sharpe ratio beats the best of N unskilled trials: the PSR corrected for having tried N candidates' },
+];
+
+/** "[0.12, 1.53]" or "[1.2%, 3.4%]" (CLI and docs). */
+export function formatEvidence(value: number | Interval | null | undefined, format: EvidenceFormat, digits = 2): string {
+  if (value === null || value === undefined) return '—';
+  if (Array.isArray(value)) {
+    const f = (x: number) => (format === 'percentInterval' ? `${(x * 100).toFixed(digits)}%` : x.toFixed(digits));
+    return `[${f(value[0])}, ${f(value[1])}]`;
+  }
+  if (format === 'probability') return `${(value * 100).toFixed(1)}%`;
+  if (format === 'years') return value >= 1000 ? '> 1,000' : value.toFixed(1);
+  return value.toFixed(digits);
+}
+
+/** True when a 95% interval excludes 0 (the result can be told from zero), null without an interval. */
+export function excludesZero(ci: Interval | null | undefined): boolean | null {
+  if (!ci) return null;
+  return ci[0] > 0 || ci[1] < 0;
+}

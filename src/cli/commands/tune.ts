@@ -22,6 +22,7 @@ import { studyFromJSON, studyToJSON } from '../../core/tuning/serialize.ts';
 import { deriveSeed } from '../../core/tuning/rng.ts';
 import { TuningContextCache, CandidateError, tuningConfigKey, type TuningContext, type TuningStrategy } from '../../core/tuning/evaluate.ts';
 import { applySelection, ApplyError } from '../../core/tuning/apply.ts';
+import { studyOverfitting, overfittingLines } from '../../core/tuning/overfitting.ts';
 import type {
   CandidateParams, CandidatePath, Dimension, Evaluator, ParamName, SamplerConfig, SearchSpace, SelectionConfig,
   StudyDefinition, StudyState,
@@ -517,10 +518,12 @@ function finish(state: StudyState, config: RunConfig, configOut: string | undefi
   } catch (e) {
     console.error(`tune: selection failed: ${(e as Error).message}`);
   }
-  writeAtomic(out, studyToJSON(state, { selection: selectionRecord(selections) }));
+  const overfitting = studyOverfitting(state, selections);
+  writeAtomic(out, studyToJSON(state, { selection: selectionRecord(selections), overfitting }));
   if (Object.keys(selections).length) {
     if (state.status !== 'done') console.log(`(partial: the study is ${state.status}; the table reads the trials finished so far)\n`);
     console.log(resultTable(state, selections));
+    console.log(`\n${overfittingLines(overfitting).join('\n')}`);
   }
   console.log(`\nStudy written to ${out}${state.status === 'done' ? '' : ` (${state.status}; resume with: npm run -s cli -- tune --resume ${out})`}`);
   if (state.status === 'error') {

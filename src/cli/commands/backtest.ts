@@ -6,7 +6,7 @@ import { loadPanel } from '../load-data.ts';
 import { defaultConfig, validateConfig, applyOverrides, type RunConfig } from '../../core/config.ts';
 import { runBacktest, BacktestDataError, type BacktestResult } from '../../core/backtest/index.ts';
 import { panelHash } from '../../core/hash.ts';
-import { metricsTable, factorTable, resultToCsv } from '../../core/backtest/report.ts';
+import { metricsTable, evidenceTable, factorTable, resultToCsv } from '../../core/backtest/report.ts';
 
 export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--config run.json] [--set key=value ...] --out result.json [--csv DIR]
 
@@ -68,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const n of result.notes) console.log(`note: ${n}`);
     console.log(`Out of sample ${result.dates[result.evalStartIndex]} to ${result.dates[result.dates.length - 1]} (${data.simulated ? 'simulated demo data' : data.name})\n`);
     console.log(metricsTable(result));
+    console.log(`\nEvidence (docs/evidence.md): intervals are 95% stationary-bootstrap percentiles\n${evidenceTable(result)}`);
     console.log(`\n${factorTable(result)}`);
     console.log(`\nResult written to ${values.out} (${Object.entries(result.timings).map(([k, v]) => `${k} ${v.toFixed(0)} ms`).join(', ')})`);
   }

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, string> = {
   metrics: 'Performance metrics table for any daily return series',
   tune: 'Hyperparameter search per factor (grid | random | tpe)',
   report: 'Results tables for the README (default and 5-year minimum windows)',
+  compare: 'Two to four backtest results side by side, with differences and settings',
 };
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -15,6 +15,7 @@ import { featureCount, type RunConfig } from '../src/core/config.ts';
 import { TuningContextCache, evaluateCandidate, type TuningStrategy } from '../src/core/tuning/evaluate.ts';
 import { defaultStaticWindows, selectStudy, type RollingSelection, type StaticSelection } from '../src/core/tuning/select.ts';
 import { applySelection } from '../src/core/tuning/apply.ts';
+import { studyOverfitting, type FactorOverfitting } from '../src/core/tuning/overfitting.ts';
 import type { CandidateParams, StudyState } from '../src/core/tuning/types.ts';
 
 /** What a study needs to know about its data before it starts (the calendar and the windows). */
@@ -59,6 +60,8 @@ export interface StudyAnalysis {
   applied: { config: RunConfig; applied: string[]; notes: string[] } | null;
   applyError: string | null;
   strategy: TuningStrategy;
+  /** Per factor: PBO of its candidates and the deflated Sharpe of the chosen one (method.md §12). */
+  overfitting: Record<string, FactorOverfitting>;
 }
 
 let data: { key: string; panel: Panel } | null = null;
@@ -128,8 +131,9 @@ const api = {
   },
 
   /**
-   * The study's selection per factor (static or rolling, method.md §7) and its configuration with
-   * the chosen parameters (apply.ts). `config` is the configuration the candidates ran with.
+   * The study's selection per factor (static or rolling, method.md §7), its configuration with the
+   * chosen parameters (apply.ts), and how much of the choice may be selection: PBO and deflated
+   * Sharpe per factor (tuning/overfitting.ts). `config` is the configuration the candidates ran with.
    */
   analyse(state: StudyState, config: RunConfig, strategy: TuningStrategy): StudyAnalysis {
     const selections = selectStudy(state);
@@ -145,7 +149,7 @@ const api = {
     } catch (e) {
       applyError = e instanceof Error ? e.message : String(e);
     }
-    return { selections: views, applied, applyError, strategy };
+    return { selections: views, applied, applyError, strategy, overfitting: studyOverfitting(state, selections) };
   },
 };
 

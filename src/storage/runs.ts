@@ -66,6 +66,20 @@ export function runKey(build: string, canonicalConfig: string): string {
   return `${build}\n${canonicalConfig}`;
 }
 
+/** The parts of a key made by runKey (the configuration parsed, not validated); null when it is not one. */
+export function parseRunKey(key: string): { build: string; config: unknown } | null {
+  const nl = key.indexOf('\n');
+  if (nl < 0) return null;
+  try {
+    return { build: key.slice(0, nl), config: JSON.parse(key.slice(nl + 1)) as unknown };
+  } catch {
+    return null;
+  }
+}
+
+/** A stored run as listed (without its result): its key and when it was saved. */
+export interface StoredRunEntry { key: string; savedAt: number }
+
 export class RunStore {
   constructor(private readonly store: UseStore = getStore('runs')) {}
 
@@ -89,6 +103,16 @@ export class RunStore {
       for (const d of drop) await del(['run', d.key], this.store);
     } catch (err) {
       throw toStorageError(err, 'Saving the backtest run', STORE_DATABASES.runs);
+    }
+  }
+
+  /** The stored runs, oldest first, without reading their results (read-only; for the Compare runs view). */
+  async list(): Promise<StoredRunEntry[]> {
+    try {
+      const index = ((await get(INDEX_KEY, this.store)) as RunIndexEntry[] | undefined) ?? [];
+      return index.filter((e) => e && typeof e.key === 'string').map((e) => ({ key: e.key, savedAt: Number(e.savedAt) || 0 }));
+    } catch (err) {
+      throw toStorageError(err, 'Listing the stored backtest runs', STORE_DATABASES.runs);
     }
   }
 

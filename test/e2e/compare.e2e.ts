@@ -10,7 +10,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startRig, type Rig, ARTIFACTS } from './harness.ts';
-import { waitForStatus } from './run-helpers.ts';
+import { waitForStatus, goTo } from './run-helpers.ts';
 import { generateDemoPanel } from '../../src/core/data/demo.ts';
 import { panelHash } from '../../src/core/hash.ts';
 import { applyOverrides, defaultConfig, serializeConfig, type RunConfig } from '../../src/core/config.ts';
@@ -52,11 +52,6 @@ afterAll(async () => {
   await rig?.close();
 });
 
-async function goTo(screen: string): Promise<void> {
-  await page.locator('nav').getByRole('button', { name: screen, exact: true }).click();
-  await page.locator(`main[data-screen=${screen.toLowerCase()}]`).waitFor();
-}
-
 /** Writes the runs into helix-runs exactly as RunStore.put does: ['run', key] → {key, savedAt, result}, and the index. */
 async function storeRuns(items: typeof runs): Promise<void> {
   await page.evaluate(async (json: string) => {
@@ -87,13 +82,13 @@ describe('Compare runs in Chromium', () => {
     // First open runs the demo backtest by itself: stop it (it is not what this test is about).
     const st = await waitForStatus(page, ['running', 'done'], MINUTE);
     if (st === 'running') {
-      await goTo('Backtest');
+      await goTo(page, 'Backtest');
       await page.locator('[data-testid=cancel-button]').click();
       await waitForStatus(page, ['cancelled', 'done'], MINUTE);
     }
     await storeRuns(runs);
 
-    await goTo('Compare');
+    await goTo(page, 'Compare');
     const rows = page.locator('[data-testid=stored-runs] tbody tr');
     await rows.first().waitFor({ timeout: MINUTE });
     expect(await rows.count()).toBe(2);

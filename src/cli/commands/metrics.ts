@@ -9,7 +9,7 @@ import { CliError, parseCli } from '../args.ts';
 import { computeMetrics, activeMetrics, formatMetric, METRIC_DEFINITIONS, type PerformanceMetrics } from '../../core/metrics/performance.ts';
 import {
   returnEvidence, returnMoments, deflatedSharpe, dailySharpeVariance, probabilityOfBacktestOverfitting, formatEvidence, excludesZero,
-  EVIDENCE_DEFINITIONS, PBO_BLOCKS, type SharpeEvidence, type ActiveEvidence, type DeflatedEvidence, type EvidenceKey,
+  EVIDENCE_DEFINITIONS, PBO_BLOCKS, type OverfittingResult, type SharpeEvidence, type ActiveEvidence, type DeflatedEvidence, type EvidenceKey,
 } from '../../core/metrics/evidence.ts';
 
 export const help = `Usage: npm run -s cli -- metrics --returns R.csv [--benchmark B.csv] [--rf 0] [--json]
@@ -152,18 +152,9 @@ export interface MetricsReport {
   overfitting?: OverfittingReport;
 }
 
-export interface OverfittingReport {
-  pbo: number;
-  blocks: number;
-  candidates: number;
-  /** C(S, S/2) in-sample / out-of-sample splits. */
-  splits: number;
-  /** Days used (a multiple of the blocks), dropped at the start (days mod blocks), and left out for a missing value. */
-  days: number;
-  droppedDays: number;
+/** The CSCV result (core) and the days left out for a missing value in some column. */
+export interface OverfittingReport extends OverfittingResult {
   daysWithMissing: number;
-  /** Median logit λ of the in-sample winner's out-of-sample rank (negative: below the median). */
-  medianLogit: number;
 }
 
 const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -230,8 +221,7 @@ export function overfittingReport(returns: ReturnFile, blocks: number): Overfitt
   }
   const m = new Float64Array(T * N);
   keep.forEach((t, i) => { for (let j = 0; j < N; j++) m[i * N + j] = returns.columns[j]!.values[t]!; });
-  const r = probabilityOfBacktestOverfitting(m, T, N, blocks);
-  return { pbo: r.pbo, blocks: r.blocks, candidates: r.candidates, splits: r.splits, days: r.days, droppedDays: r.droppedDays, daysWithMissing: returns.dates.length - T, medianLogit: r.medianLogit };
+  return { ...probabilityOfBacktestOverfitting(m, T, N, blocks), daysWithMissing: returns.dates.length - T };
 }
 
 function listRows(rows: number[]): string {

@@ -6,7 +6,7 @@
 // Inputs are structural (the parts of a backtest result this needs), so core/metrics does not import
 // core/backtest, and results of older builds (without the evidence keys) compare with "—" there.
 import { DEFAULT_CONFIG, describeConfig, type RunConfig } from '../config.ts';
-import type { Interval } from './evidence.ts';
+import { formatEvidence, type EvidenceFormat, type Interval } from './evidence.ts';
 
 export interface ComparableSeries {
   key: string;
@@ -236,17 +236,14 @@ export function alignCurves(runs: readonly ComparableRun[], seriesKey: string, w
 export function formatCompareValue(v: CompareValue, format: CompareFormat): string {
   if (v === null || v === undefined) return '—';
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) {
-    const f = (x: number) => (format === 'percentInterval' ? `${(x * 100).toFixed(2)}%` : x.toFixed(2));
-    return `[${f(v[0])}, ${f(v[1])}]`;
-  }
-  switch (format) {
-    case 'percent': return `${(v * 100).toFixed(2)}%`;
-    case 'probability': return `${(v * 100).toFixed(1)}%`;
-    case 'years': return v >= 1000 ? '> 1,000' : v.toFixed(1);
-    case 'number': return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
-    default: return v.toFixed(2);
-  }
+  if (isEvidenceFormat(format)) return formatEvidence(v, format);
+  if (Array.isArray(v)) return formatEvidence(v, 'ratioInterval');
+  if (format === 'percent') return `${(v * 100).toFixed(2)}%`;
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2);
+}
+
+function isEvidenceFormat(f: CompareFormat): f is EvidenceFormat {
+  return f === 'ratio' || f === 'probability' || f === 'years' || f === 'ratioInterval' || f === 'percentInterval';
 }
 
 /** A difference for people: "+1.20%", "-0.05", "+3.0 pts" for probabilities. */

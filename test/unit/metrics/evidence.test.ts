@@ -9,6 +9,7 @@ import { costSummary, activeAttribution, grossReturns } from '../../../src/core/
 import { activeMetrics } from '../../../src/core/metrics/performance.ts';
 import { simulatePortfolio, equalWeightTargets } from '../../../src/core/backtest/execution.ts';
 import { Rng } from '../../../src/core/random.ts';
+import { weekdayCalendar } from '../tuning/synthetic.ts';
 
 // ---- independent (slow, direct) implementations used as references -----------------------------
 
@@ -379,21 +380,10 @@ describe('probability of backtest overfitting by CSCV (Bailey, Borwein, López d
 
 // ---- costs and attribution -----------------------------------------------------------------------
 
-function businessDays(from: string, n: number): string[] {
-  const out: string[] = [];
-  const d = new Date(`${from}T00:00:00Z`);
-  while (out.length < n) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
-}
-
 /** A random strategy that trades every day and an EW benchmark rebalanced monthly, over three calendar years. */
 function portfolios(costBps: number) {
   const T = 700, N = 4;
-  const dates = businessDays('2021-03-01', T);
+  const dates = weekdayCalendar('2021-03-01', T);
   const rng = new Rng(42);
   const R = new Float64Array(T * N).fill(NaN);
   for (let t = 1; t < T; t++) for (let i = 0; i < N; i++) R[t * N + i] = 0.0003 + 0.01 * rng.normal();

@@ -444,3 +444,30 @@ describe('costs and attribution of the active return against EW', () => {
     expect(JSON.parse(JSON.stringify(c))).toEqual(c);
   });
 });
+
+describe('a backtest result carries the evidence (core/backtest portfolio helper)', () => {
+  it('metrics, vs-benchmark evidence, costs and attribution are there, JSON-safe, and the attribution adds up to the active return', async () => {
+    const { generateDemoPanel } = await import('../../../src/core/data/demo.ts');
+    const { applyOverrides, defaultConfig } = await import('../../../src/core/config.ts');
+    const { runBacktest } = await import('../../../src/core/backtest/index.ts');
+    const cfg = applyOverrides(defaultConfig(), ['startDate=2010-01-01', 'endDate=2015-12-31', 'trainMinYears=3', 'model.nInit=2', 'factors=QUAL,MTUM', 'strategies.asymmetric=false']);
+    if (!cfg.ok) throw new Error('config');
+    const r = runBacktest(generateDemoPanel(), cfg.config);
+    const s = r.strategies[0]!;
+    const e = r.evalStartIndex;
+    const ret = Float64Array.from(s.returns.slice(e) as number[]);
+    const ew = Float64Array.from(r.equalWeight.returns.slice(e) as number[]), mkt = Float64Array.from(r.market.returns.slice(e) as number[]);
+    const ev = returnEvidence(ret, { rf: cfg.config.riskFreeRate, benchmarks: [ew, mkt] });
+    expect(s.metrics).toMatchObject(ev.sharpe);
+    expect(s.vsEqualWeight).toMatchObject(ev.active[0]!);
+    expect(s.vsMarket).toMatchObject(ev.active[1]!);
+    expect(Math.abs(s.attribution!.window.total - s.vsEqualWeight!.activeReturn!)).toBeLessThan(1e-12);
+    expect(s.attribution!.tickers).toEqual(r.tickers);
+    expect(r.equalWeight.costs!.costPerYear!).toBeGreaterThan(0);
+    expect(r.equalWeight.attribution).toBeNull();
+    expect(r.market.costs).toBeNull();
+    const json = JSON.parse(JSON.stringify({ strategies: r.strategies.map(({ metrics, vsEqualWeight, vsMarket, costs, attribution }) => ({ metrics, vsEqualWeight, vsMarket, costs, attribution })) }));
+    expect(json.strategies[0].metrics.sharpeCI).toEqual(s.metrics.sharpeCI);
+    expect(json.strategies[0].attribution).toEqual(s.attribution);
+  });
+});

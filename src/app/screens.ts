@@ -4,7 +4,7 @@
 // its entry here a `load: () => import('./<id>/<Name>Screen.svelte')`.
 import type { Component } from 'svelte';
 
-export type ScreenId = 'data' | 'regimes' | 'backtest' | 'tune' | 'periods' | 'method';
+export type ScreenId = 'data' | 'regimes' | 'backtest' | 'tune' | 'periods' | 'compare' | 'method';
 
 export interface ScreenDef {
   id: ScreenId;
@@ -20,6 +20,7 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'backtest', label: 'Backtest', summary: 'Walk-forward backtest of the regime-aware allocation with a full tearsheet.', load: () => import('./backtest/BacktestScreen.svelte') },
   { id: 'tune', label: 'Tune', summary: 'Search the jump penalty and feature sparsity, with live progress.', load: () => import('./tune/TuneScreen.svelte') },
   { id: 'periods', label: 'Periods', summary: 'One run’s metrics over calendar years and custom windows, against EW and the market.', load: () => import('./periods/PeriodsScreen.svelte') },
+  { id: 'compare', label: 'Compare', summary: 'Two to four stored runs side by side: metrics with differences and intervals, settings, equity and drawdowns.', load: () => import('./compare/CompareScreen.svelte') },
   { id: 'method', label: 'Method', summary: 'The formulas and defaults, in plain words.', load: () => import('./method/MethodScreen.svelte') },
 ];
 

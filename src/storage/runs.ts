@@ -14,9 +14,9 @@ import { getStore, OBJECT_STORE, STORE_DATABASES } from './db.ts';
 import { toStorageError } from './errors.ts';
 
 /** Runs kept; older ones are deleted when a new one is saved. */
-export const MAX_STORED_RUNS = 4;
+export const MAX_STORED_RUNS = 8;
 
-interface RunIndexEntry { key: string; savedAt: number }
+interface RunIndexEntry { key: string; savedAt: number; config?: unknown }
 
 export interface StoredRun {
   key: string;
@@ -66,6 +66,20 @@ export function runKey(build: string, canonicalConfig: string): string {
   return `${build}\n${canonicalConfig}`;
 }
 
+/** The parts of a key made by runKey (the configuration parsed, not validated); null when it is not one. */
+export function parseRunKey(key: string): { build: string; config: unknown } | null {
+  const nl = key.indexOf('\n');
+  if (nl < 0) return null;
+  try {
+    return { build: key.slice(0, nl), config: JSON.parse(key.slice(nl + 1)) as unknown };
+  } catch {
+    return null;
+  }
+}
+
+/** A stored run as listed (without its result): its key and when it was saved. */
+export interface StoredRunEntry { key: string; savedAt: number; config: unknown }
+
 export class RunStore {
   constructor(private readonly store: UseStore = getStore('runs')) {}
 
@@ -82,13 +96,24 @@ export class RunStore {
   async put(key: string, result: BacktestResult, now = Date.now()): Promise<void> {
     try {
       const index = ((await get(INDEX_KEY, this.store)) as RunIndexEntry[] | undefined) ?? [];
-      const next = [...index.filter((e) => e && e.key !== key), { key, savedAt: now }];
+      // The index names each run's configuration, so that a list of runs needs no result read.
+      const next = [...index.filter((e) => e && e.key !== key), { key, savedAt: now, config: result.config }];
       const drop = next.length > MAX_STORED_RUNS ? next.splice(0, next.length - MAX_STORED_RUNS) : [];
       await set(['run', key], { key, savedAt: now, result } satisfies StoredRun, this.store);
       await set(INDEX_KEY, next, this.store);
       for (const d of drop) await del(['run', d.key], this.store);
     } catch (err) {
       throw toStorageError(err, 'Saving the backtest run', STORE_DATABASES.runs);
+    }
+  }
+
+  /** The stored runs, oldest first, without reading their results (read-only; for the Compare runs view). */
+  async list(): Promise<StoredRunEntry[]> {
+    try {
+      const index = ((await get(INDEX_KEY, this.store)) as RunIndexEntry[] | undefined) ?? [];
+      return index.filter((e) => e && typeof e.key === 'string').map((e) => ({ key: e.key, savedAt: Number(e.savedAt) || 0, config: e.config ?? parseRunKey(e.key)?.config ?? null }));
+    } catch (err) {
+      throw toStorageError(err, 'Listing the stored backtest runs', STORE_DATABASES.runs);
     }
   }
 

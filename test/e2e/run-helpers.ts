@@ -43,6 +43,12 @@ export async function waitForStatus(page: Page, statuses: string[], timeoutMs: n
   }
 }
 
+/** Opens a screen by its navigation button and waits for it. */
+export async function goTo(page: Page, screen: string): Promise<void> {
+  await page.locator('nav').getByRole('button', { name: screen, exact: true }).click();
+  await page.locator(`main[data-screen=${screen.toLowerCase()}]`).waitFor();
+}
+
 /** Every metric cell of the Backtest screen's table. */
 export async function metricCells(page: Page): Promise<MetricCell[]> {
   await page.locator('[data-testid=metrics-table]').waitFor({ timeout: 60_000 });

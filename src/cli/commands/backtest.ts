@@ -7,7 +7,7 @@ import { defaultConfig, validateConfig, applyOverrides, type RunConfig } from '.
 import type { BacktestResult } from '../../core/backtest/index.ts';
 import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
 import { panelHash } from '../../core/hash.ts';
-import { metricsTable, factorTable, decadeTable, resultToCsv } from '../../core/backtest/report.ts';
+import { metricsTable, evidenceTable, factorTable, decadeTable, resultToCsv } from '../../core/backtest/report.ts';
 import { fitConfigToDataset } from '../../core/universe.ts';
 
 export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--config run.json] [--set key=value ...] --out result.json
@@ -87,6 +87,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const n of result.notes) console.log(`note: ${n}`);
     console.log(`Out of sample ${result.dates[result.evalStartIndex]} to ${result.dates[result.dates.length - 1]} (${data.simulated ? 'simulated demo data' : data.name})\n`);
     console.log(metricsTable(result));
+    console.log(`\nEvidence (docs/evidence.md): intervals are 95% stationary-bootstrap percentiles\n${evidenceTable(result)}`);
     console.log(`\n${factorTable(result)}`);
     const decades = decadeTable(result);
     if (decades) console.log(`\nBy decade of the out-of-sample period (each decade measured on its own days):\n\n${decades}`);

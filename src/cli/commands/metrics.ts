@@ -1,15 +1,24 @@
-// `npm run -s cli -- metrics --returns R.csv [--benchmark B.csv] [--rf 0] [--json]`
-// The performance table of method.md §10 for any daily return series: a person's own strategy
-// from elsewhere, measured exactly as the backtest measures its own (src/core/metrics).
+// `npm run -s cli -- metrics --returns R.csv [--benchmark B.csv] [--rf 0] [--trials N --trials-sharpe-std S] [--pbo [--blocks 16]] [--json]`
+// The performance table of method.md §10 for any daily return series, with the evidence of
+// method.md §12 (PSR, intervals, track record needed, deflated Sharpe, PBO): a person's own
+// strategy from elsewhere, measured exactly as the backtest measures its own (src/core/metrics).
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import Papa from 'papaparse';
 import { CliError, parseCli } from '../args.ts';
 import { computeMetrics, activeMetrics, formatMetric, METRIC_DEFINITIONS, type PerformanceMetrics } from '../../core/metrics/performance.ts';
+import {
+  returnEvidence, returnMoments, deflatedSharpe, dailySharpeVariance, probabilityOfBacktestOverfitting, formatEvidence, excludesZero,
+  EVIDENCE_DEFINITIONS, PBO_BLOCKS, type OverfittingResult, type SharpeEvidence, type ActiveEvidence, type DeflatedEvidence, type EvidenceKey,
+} from '../../core/metrics/evidence.ts';
 
 export const help = `Usage: npm run -s cli -- metrics --returns R.csv [--benchmark B.csv] [--rf 0] [--json]
+                                [--trials N --trials-sharpe-std S] [--pbo [--blocks 16]]
 
-Performance metrics (method.md §10) of daily return series.
+Performance metrics (method.md §10) of daily return series, and the evidence on them (method.md §12,
+docs/evidence.md): the probability that the Sharpe ratio is above 0 (PSR), its standard error, the
+track record needed for 95%, stationary-bootstrap 95% intervals of the Sharpe ratio and, with a
+benchmark, of the information ratio and the active return.
 
   --returns FILE     CSV with a date column (header "Date", else the first column) and one column
                      of daily DECIMAL returns per series (0.012 = 1.2%; "1.2%" is read as 0.012).
@@ -20,8 +29,19 @@ Performance metrics (method.md §10) of daily return series.
                      column for the benchmark itself over the same dates.
   --rf RATE          Annual risk-free rate, decimal (default 0), subtracted as RATE/252 a day in
                      Sharpe and Sortino.
+  --trials N         The returns are the best of N trials (backtests tried): adds the deflated
+                     Sharpe ratio (Bailey & López de Prado 2014). Needs --trials-sharpe-std.
+  --trials-sharpe-std S
+                     Standard deviation of the N trials' ANNUAL Sharpe ratios (e.g. 0.5).
+  --pbo              Every return column is a candidate of one search: adds the probability of
+                     backtest overfitting by CSCV (Bailey et al. 2015). Days with a missing value in
+                     any column are dropped first.
+  --blocks S         CSCV blocks, an even number from 2 to 24 (default ${PBO_BLOCKS}).
   --json             Print {"series": {<name>: {<metric>: value}}, "benchmark", "rf", "missing",
-                     "datesWithoutBenchmark"} instead of the table; metric keys as in the README.
+                     "datesWithoutBenchmark"[, "overfitting": {"pbo", "blocks", "candidates", …}]}
+                     instead of the table; metric keys as in the README and docs/evidence.md
+                     (probabilisticSharpe, sharpeStandardError, minTrackRecordYears, sharpeCI,
+                     informationRatioCI, activeReturnCI, deflatedSharpe, …).
 
 Dates: YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD (a time after the date is ignored), ascending or
 descending, no duplicates. Bad input exits with code 2 and a one-line message.`;
@@ -117,17 +137,34 @@ function pick(values: Float64Array, mask: (i: number) => boolean): { idx: number
   return { idx, out: Float64Array.from(idx, (i) => values[i]!) };
 }
 
+/** A series' metrics (method.md §10) with its evidence (method.md §12). */
+export type SeriesMetrics = PerformanceMetrics & SharpeEvidence & Partial<ActiveEvidence & DeflatedEvidence>;
+
 export interface MetricsReport {
-  series: Record<string, PerformanceMetrics>;
+  series: Record<string, SeriesMetrics>;
   benchmark: string | null;
   rf: number;
   missing: Record<string, { file: string; count: number; rows: number[] }>;
   datesWithoutBenchmark: { count: number; rows: number[] } | null;
+  /** The trials behind --trials (the deflated Sharpe ratio). */
+  trials?: { count: number; sharpeStd: number };
+  /** With --pbo. */
+  overfitting?: OverfittingReport;
 }
 
-/** Metrics of every column of `returns`, optionally against `bench` (its single column). */
-export function metricsReport(returns: ReturnFile, bench: ReturnFile | null, rf: number): MetricsReport {
-  const series: Record<string, PerformanceMetrics> = Object.create(null) as Record<string, PerformanceMetrics>;
+/** The CSCV result (core) and the days left out for a missing value in some column. */
+export interface OverfittingReport extends OverfittingResult {
+  daysWithMissing: number;
+}
+
+const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/**
+ * Metrics of every column of `returns`, optionally against `bench` (its single column), with the
+ * evidence (method.md §12); with `trials` also the deflated Sharpe ratio of each column.
+ */
+export function metricsReport(returns: ReturnFile, bench: ReturnFile | null, rf: number, trials?: { count: number; sharpeStd: number }): MetricsReport {
+  const series: Record<string, SeriesMetrics> = Object.create(null) as Record<string, SeriesMetrics>;
   const missing: MetricsReport['missing'] = Object.create(null) as MetricsReport['missing'];
   for (const c of returns.columns) missing[c.name] = { file: returns.file, count: c.missingLines.length, rows: c.missingLines };
   let bAligned: Float64Array | null = null;
@@ -149,18 +186,42 @@ export function metricsReport(returns: ReturnFile, bench: ReturnFile | null, rf:
   }
   for (const c of returns.columns) {
     const own = pick(c.values, (i) => Number.isFinite(c.values[i]!));
-    const m = computeMetrics(own.out, { rf, dates: own.idx.map((i) => returns.dates[i]!) });
+    const m: SeriesMetrics = { ...computeMetrics(own.out, { rf, dates: own.idx.map((i) => returns.dates[i]!) }), ...returnEvidence(own.out, { rf }).sharpe };
+    if (trials) m.deflatedSharpe = fin(deflatedSharpe(returnMoments(own.out, rf / 252), trials.count, dailySharpeVariance(trials.sharpeStd)));
     if (bAligned) {
       const both = pick(c.values, (i) => Number.isFinite(c.values[i]!) && Number.isFinite(bAligned![i]!));
-      if (both.idx.length) Object.assign(m, activeMetrics(both.out, Float64Array.from(both.idx, (i) => bAligned![i]!)));
+      if (both.idx.length) {
+        const b = Float64Array.from(both.idx, (i) => bAligned![i]!);
+        Object.assign(m, activeMetrics(both.out, b), returnEvidence(both.out, { benchmarks: [b] }).active[0]);
+      }
     }
     series[c.name] = m;
   }
   if (bAligned && benchName) {
     const own = pick(bAligned, (i) => Number.isFinite(bAligned![i]!));
-    series[benchName] = computeMetrics(own.out, { rf, dates: own.idx.map((i) => returns.dates[i]!) });
+    series[benchName] = { ...computeMetrics(own.out, { rf, dates: own.idx.map((i) => returns.dates[i]!) }), ...returnEvidence(own.out, { rf }).sharpe };
   }
-  return { series, benchmark: benchName, rf, missing, datesWithoutBenchmark: without };
+  const rep: MetricsReport = { series, benchmark: benchName, rf, missing, datesWithoutBenchmark: without };
+  if (trials) rep.trials = trials;
+  return rep;
+}
+
+/**
+ * The probability of backtest overfitting of the columns of `returns` as the candidates of one
+ * search (CSCV, method.md §12): days with a missing value in any column are dropped first.
+ */
+export function overfittingReport(returns: ReturnFile, blocks: number): OverfittingReport {
+  const N = returns.columns.length;
+  if (N < 2) throw new CliError(`${returns.file}: --pbo needs at least 2 return columns (one per candidate), found ${N}`);
+  const keep: number[] = [];
+  for (let t = 0; t < returns.dates.length; t++) if (returns.columns.every((c) => Number.isFinite(c.values[t]!))) keep.push(t);
+  const T = keep.length;
+  if (T < 2 * blocks) {
+    throw new CliError(`${returns.file}: ${T} days have a value in every column; --pbo with ${blocks} blocks needs at least ${2 * blocks} — use fewer --blocks or a longer history`);
+  }
+  const m = new Float64Array(T * N);
+  keep.forEach((t, i) => { for (let j = 0; j < N; j++) m[i * N + j] = returns.columns[j]!.values[t]!; });
+  return { ...probabilityOfBacktestOverfitting(m, T, N, blocks), daysWithMissing: returns.dates.length - T };
 }
 
 function listRows(rows: number[]): string {
@@ -174,6 +235,18 @@ export function formatReport(rep: MetricsReport): string {
   const defs = METRIC_DEFINITIONS.filter((d) => d.requires === 'benchmark' ? rep.benchmark !== null
     : d.requires === 'turnover' ? names.some((n) => rep.series[n]![d.key] !== null) : true);
   const cells = defs.map((d) => [d.label, ...names.map((n) => formatMetric(rep.series[n]![d.key], d.format))]);
+  // The evidence (method.md §12): active rows only with a benchmark, the deflated Sharpe only with --trials.
+  const evidence = EVIDENCE_DEFINITIONS.filter((d) => d.requires === 'benchmark' ? rep.benchmark !== null : d.requires === 'trials' ? !!rep.trials : true);
+  const told = (key: EvidenceKey) => (n: string) => {
+    const z = excludesZero(rep.series[n]![key] as [number, number] | null | undefined);
+    return z === null ? '—' : z ? 'yes' : 'no';
+  };
+  cells.push(['', ...names.map(() => '')]);
+  for (const d of evidence) {
+    cells.push([d.label, ...names.map((n) => formatEvidence(rep.series[n]![d.key] as number | [number, number] | null | undefined, d.format))]);
+    if (d.key === 'sharpeCI') cells.push(['Sharpe ≠ 0 at 95%', ...names.map(told('sharpeCI'))]);
+    if (d.key === 'informationRatioCI') cells.push(['IR ≠ 0 at 95%', ...names.map(told('informationRatioCI'))]);
+  }
   const head = ['', ...names];
   const widths = head.map((h, j) => Math.max(h.length, ...cells.map((r) => r[j]!.length)));
   const fmtRow = (r: string[]) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
@@ -187,7 +260,14 @@ export function formatReport(rep: MetricsReport): string {
     notes.push(`  ${n} date${n > 1 ? 's' : ''} of the returns file ${n > 1 ? 'have' : 'has'} no benchmark row (lines ${listRows(rep.datesWithoutBenchmark.rows)}) — left out of the active metrics`);
   }
   if (notes.length) out.push('', 'Missing values:', ...notes);
-  out.push('', `rf = ${rep.rf} a year. Formulas: README, "Metrics". CAGR is "—" under 126 days.`);
+  if (rep.trials) out.push('', `Deflated Sharpe: the best of ${rep.trials.count} trials whose annual Sharpe ratios have a standard deviation of ${rep.trials.sharpeStd}.`);
+  if (rep.overfitting) {
+    const o = rep.overfitting;
+    out.push('', `Probability of backtest overfitting (CSCV): ${(o.pbo * 100).toFixed(1)}% — ${o.candidates} candidates, ${o.blocks} blocks, ${o.splits.toLocaleString('en-US')} splits, ${o.days} days` +
+      `${o.droppedDays ? ` (first ${o.droppedDays} dropped to make equal blocks)` : ''}${o.daysWithMissing ? `; ${o.daysWithMissing} days with a missing value left out` : ''}.`,
+    `  The share of splits in which the in-sample best candidate ranks at or below the out-of-sample median (median logit ${o.medianLogit.toFixed(2)}).`);
+  }
+  out.push('', `rf = ${rep.rf} a year. Formulas: README, "Metrics", and docs/evidence.md. CAGR is "—" under 126 days. Intervals: stationary bootstrap, 2,000 resamples, mean block 21 days, seed 0.`);
   return out.join('\n');
 }
 
@@ -197,8 +277,28 @@ export async function run(argv: string[]): Promise<number> {
     benchmark: { type: 'string' },
     rf: { type: 'string' },
     json: { type: 'boolean' },
+    trials: { type: 'string' },
+    'trials-sharpe-std': { type: 'string' },
+    pbo: { type: 'boolean' },
+    blocks: { type: 'string' },
   });
   if (!values.returns) throw new CliError('--returns R.csv is required (see --help)');
+  let trials: { count: number; sharpeStd: number } | undefined;
+  if (values.trials !== undefined || values['trials-sharpe-std'] !== undefined) {
+    if (values.trials === undefined) throw new CliError('--trials-sharpe-std needs --trials N (how many trials were tried)');
+    if (values['trials-sharpe-std'] === undefined) throw new CliError('--trials needs --trials-sharpe-std S (the standard deviation of the trials\' annual Sharpe ratios, e.g. 0.5)');
+    const count = Number(values.trials);
+    if (!/^\s*\d+\s*$/.test(values.trials) || !Number.isInteger(count) || count < 1) throw new CliError(`--trials must be a whole number of trials ≥ 1, got "${values.trials}"`);
+    const sd = values['trials-sharpe-std'].trim();
+    if (!NUMBER_RE.test(sd) || Number(sd) < 0) throw new CliError(`--trials-sharpe-std must be a standard deviation of annual Sharpe ratios ≥ 0 (e.g. 0.5), got "${values['trials-sharpe-std']}"`);
+    trials = { count, sharpeStd: Number(sd) };
+  }
+  let blocks = PBO_BLOCKS;
+  if (values.blocks !== undefined) {
+    if (!values.pbo) throw new CliError('--blocks applies to --pbo (the CSCV blocks); add --pbo or drop --blocks');
+    blocks = Number(values.blocks);
+    if (!/^\s*\d+\s*$/.test(values.blocks) || blocks < 2 || blocks > 24 || blocks % 2 !== 0) throw new CliError(`--blocks must be an even whole number from 2 to 24, got "${values.blocks}"`);
+  }
   let rf = 0;
   if (values.rf !== undefined) {
     const s = values.rf.trim();
@@ -219,7 +319,8 @@ export async function run(argv: string[]): Promise<number> {
     const common = returns.dates.filter((d) => benchDates.has(d)).length;
     if (common === 0) throw new CliError(`${bench.file}: no date in common with ${returns.file} (${returns.dates[0]} … ${returns.dates.at(-1)} vs ${bench.dates[0]} … ${bench.dates.at(-1)})`);
   }
-  const rep = metricsReport(returns, bench, rf);
+  const rep = metricsReport(returns, bench, rf, trials);
+  if (values.pbo) rep.overfitting = overfittingReport(returns, blocks);
   if (values.json) console.log(JSON.stringify(rep, null, 2));
   else console.log(formatReport(rep));
   return 0;

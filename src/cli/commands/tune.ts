@@ -30,6 +30,7 @@ import {
   DEFAULT_TPE_BATCH, DEFAULT_TPE_STARTUP, type StudyPlan, type StudyRequest,
 } from '../../core/tuning/plan.ts';
 import type { CandidateParams, Dimension, ParamName, StudyDefinition, StudyState } from '../../core/tuning/types.ts';
+import { studyOverfitting, overfittingLines } from '../../core/tuning/overfitting.ts';
 
 export const help = `Usage: npm run -s cli -- tune --data FILE_OR_DIR... [--config run.json] [--set key=value ...]
          [--factor QUAL|all] [--sampler grid|random|tpe] [--trials 50] [--workers N]
@@ -477,10 +478,12 @@ function finish(state: StudyState, config: RunConfig, configOut: string | undefi
   } catch (e) {
     console.error(`tune: selection failed: ${(e as Error).message}`);
   }
-  writeAtomic(out, studyToJSON(state, { selection: selectionRecord(selections) }));
+  const overfitting = studyOverfitting(state, selections);
+  writeAtomic(out, studyToJSON(state, { selection: selectionRecord(selections), overfitting }));
   if (Object.keys(selections).length) {
     if (state.status !== 'done') console.log(`(partial: the study is ${state.status}; the table reads the trials finished so far)\n`);
     console.log(resultTable(state, selections));
+    console.log(`\n${overfittingLines(overfitting).join('\n')}`);
   }
   console.log(`\nStudy written to ${out}${state.status === 'done' ? '' : ` (${state.status}; resume with: npm run -s cli -- tune --resume ${out})`}`);
   if (state.status === 'error') {

@@ -13,6 +13,8 @@ import { EwmaCovariance, BlackLittermanAllocator, equalWeights, longShortViewMat
 import { computeMetrics, type PerformanceMetrics } from '../metrics/performance.ts';
 import { regimeStatistics, type RegimeStatistics } from '../metrics/regime.ts';
 import { wealthFromReturns, drawdownSeries, topDrawdowns, rollingSharpe, rollingInformationRatio, monthlyReturns, annualReturns, type DrawdownEpisode, type PeriodReturn } from '../metrics/series.ts';
+import { returnEvidence, type SharpeEvidence, type ActiveEvidence } from '../metrics/evidence.ts';
+import { costSummary, activeAttribution, type CostSummary, type ActiveAttribution } from '../metrics/attribution.ts';
 import { walkForwardSchedule, isQuarterEnd, lowerBound } from './schedule.ts';
 import { simulatePortfolio, equalWeightTargets, buyAndHoldTargets, type ExecutionResult } from './execution.ts';
 import { StrategyExecution } from './trading.ts';
@@ -44,10 +46,15 @@ export interface PortfolioSeries {
   turnover: Series;
   /** Held weights after each close, one row per day, assets in `tickers` order. */
   weights: number[][] | null;
-  metrics: PerformanceMetrics;
-  /** Active metrics against the EW benchmark and against the market. */
-  vsEqualWeight: PerformanceMetrics | null;
-  vsMarket: PerformanceMetrics | null;
+  /** Metrics (method §10) and the evidence on the Sharpe ratio (method §12; absent in results of older builds). */
+  metrics: PerformanceMetrics & Partial<SharpeEvidence>;
+  /** Active metrics against the EW benchmark and against the market, with the evidence on them (method §12). */
+  vsEqualWeight: (PerformanceMetrics & Partial<ActiveEvidence>) | null;
+  vsMarket: (PerformanceMetrics & Partial<ActiveEvidence>) | null;
+  /** Gross and net returns and what costs took (method §12); null for the market (no costs). */
+  costs?: CostSummary | null;
+  /** The active return against EW by asset and calendar year (method §12); strategies only. */
+  attribution?: ActiveAttribution | null;
   drawdown: Series;
   topDrawdowns: DrawdownEpisode[];
   rollingSharpe: Series;
@@ -282,15 +289,18 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
   const portfolio = (key: string, label: string, e: ExecutionResult, withWeights: boolean, vs: boolean): PortfolioSeries => {
     const r = slice(e.returns);
     const wealth = wealthFromReturns(r);
+    const evidence = returnEvidence(r, { rf, benchmarks: vs ? [ewR, mR] : [] });
     return {
       key, label,
       values: plain(e.values, w0, T),
       returns: plain(e.returns, w0, T),
       turnover: plain(e.turnover, w0, T),
       weights: withWeights ? Array.from({ length: T - w0 }, (_, i) => { const t = w0 + i; return t < e.startDay ? new Array<number>(N).fill(0) : Array.from(e.weights.subarray(t * N, t * N + N)); }) : null,
-      metrics: computeMetrics(r, { rf, dates: evalDates, turnover: e.turnover.subarray(evalStart) }),
-      vsEqualWeight: vs ? computeMetrics(r, { rf, benchmark: ewR, dates: evalDates }) : null,
-      vsMarket: vs ? computeMetrics(r, { rf, benchmark: mR, dates: evalDates }) : null,
+      metrics: { ...computeMetrics(r, { rf, dates: evalDates, turnover: e.turnover.subarray(evalStart) }), ...evidence.sharpe },
+      vsEqualWeight: vs ? { ...computeMetrics(r, { rf, benchmark: ewR, dates: evalDates }), ...evidence.active[0] } : null,
+      vsMarket: vs ? { ...computeMetrics(r, { rf, benchmark: mR, dates: evalDates }), ...evidence.active[1] } : null,
+      costs: e === mkt ? null : costSummary(e, data.returns, N, evalStart, evalDates),
+      attribution: e === ew || e === mkt ? null : activeAttribution(e, ew, data.returns, N, evalStart, evalDates, data.tickers),
       drawdown: [...pad, ...plain(drawdownSeries(wealth, 1), 0, r.length)],
       topDrawdowns: topDrawdowns(wealth, evalDates, 5, 1),
       rollingSharpe: [...pad, ...plain(rollingSharpe(r, 252, rf), 0, r.length)],

@@ -2,6 +2,7 @@
 // beyond picking values out of the result.
 import { formatMetric, METRIC_DEFINITIONS, type MetricKey, type PerformanceMetrics } from '../metrics/performance.ts';
 import { decadePeriodWindows, periodInputFromResult, periodTable } from '../metrics/periods.ts';
+import { EVIDENCE_DEFINITIONS, formatEvidence, excludesZero, type EvidenceKey, type Interval } from '../metrics/evidence.ts';
 import type { BacktestResult, PortfolioSeries, Series } from './index.ts';
 
 /** The rows of the main table (issue 4): absolute metrics, then active against EW and the market. */
@@ -38,6 +39,44 @@ export function metricsTable(result: BacktestResult, markdown = false): string {
     for (const k of ACTIVE) rows.push([`${label(k)} ${name}`, ...cols.map((c) => (c.key === 'equalWeight' && name === 'vs EW') || (c.key === 'market' && name === 'vs market') ? '—' : fmt(pick(c), k))]);
   }
   return textTable(header, rows, markdown);
+}
+
+/**
+ * The evidence of method.md §12 beside the metrics: Sharpe intervals and PSR, the IR intervals
+ * against EW and the market, then costs and (per strategy) the attribution of the active return.
+ */
+export function evidenceTable(result: BacktestResult, markdown = false): string {
+  const cols = allSeries(result);
+  const header = ['', ...cols.map((c) => c.label)];
+  const get = (m: object | null, key: EvidenceKey) => (m ? (m as Record<string, unknown>)[key] as number | Interval | null | undefined : undefined);
+  const yesNo = (ci: Interval | null | undefined) => { const z = excludesZero(ci); return z === null ? '—' : z ? 'yes' : 'no'; };
+  const rows: string[][] = [];
+  for (const d of EVIDENCE_DEFINITIONS.filter((x) => !x.requires)) {
+    rows.push([d.label, ...cols.map((c) => formatEvidence(get(c.metrics, d.key), d.format))]);
+    if (d.key === 'sharpeCI') rows.push(['Sharpe ≠ 0 at 95%', ...cols.map((c) => yesNo(c.metrics.sharpeCI))]);
+  }
+  for (const [name, group] of [['vs EW', 'vsEqualWeight'], ['vs market', 'vsMarket']] as const) {
+    const self = (c: PortfolioSeries) => (c.key === 'equalWeight' && group === 'vsEqualWeight') || (c.key === 'market' && group === 'vsMarket');
+    for (const d of EVIDENCE_DEFINITIONS.filter((x) => x.requires === 'benchmark')) {
+      rows.push([`${d.label} ${name}`, ...cols.map((c) => (self(c) ? '—' : formatEvidence(get(c[group], d.key), d.format)))]);
+      if (d.key === 'informationRatioCI') rows.push([`IR ≠ 0 at 95% ${name}`, ...cols.map((c) => (self(c) ? '—' : yesNo(c[group]?.informationRatioCI)))]);
+    }
+  }
+  const pct = (x: number | null | undefined) => formatMetric(x ?? null, 'percent');
+  rows.push(['Return before costs (annual)', ...cols.map((c) => pct(c.costs?.grossReturn))]);
+  rows.push(['Return after costs (annual)', ...cols.map((c) => pct(c.costs?.netReturn))]);
+  rows.push(['Costs per year', ...cols.map((c) => pct(c.costs?.costPerYear))]);
+  const out = [textTable(header, rows, markdown)];
+  for (const s of result.strategies) {
+    const a = s.attribution;
+    if (!a) continue;
+    const aRows = a.tickers.map((t, i) => [t, pct(a.window.assets[i]), ...a.years.map((y) => pct(y.assets[i]))]);
+    aRows.push(['costs', pct(a.window.costs), ...a.years.map((y) => pct(y.costs))]);
+    aRows.push(['active return', pct(a.window.total), ...a.years.map((y) => pct(y.total))]);
+    out.push('', `Active return of ${s.label} against EW by asset (window: annualised; years: sums of daily contributions)`,
+      textTable(['', 'window', ...a.years.map((y) => String(y.year))], aRows, markdown));
+  }
+  return out.join('\n');
 }
 
 /** Shu & Mulvey (2024): single-factor long-short Sharpe and regime switches per year (indices, 1990s-2024). */

@@ -7,6 +7,7 @@
 // computeMetrics call on the same days (see the unit test).
 import { computeMetrics, type PerformanceMetrics } from './performance.ts';
 import { dateWindow } from './series.ts';
+import { returnEvidence, type ActiveEvidence, type SharpeEvidence } from './evidence.ts';
 
 /** A sub-period. Dates are inclusive ISO dates; null = from the first / to the last day. */
 export interface PeriodWindow {
@@ -45,11 +46,12 @@ export interface PeriodInput {
 export interface PeriodSeriesMetrics {
   key: string;
   label: string;
-  metrics: PerformanceMetrics;
-  /** Active metrics against EW (null for EW itself). */
-  vsEqualWeight: PerformanceMetrics | null;
+  /** With the evidence on the Sharpe ratio (method.md §12): PSR, its standard error, the track record needed, the interval. */
+  metrics: PerformanceMetrics & SharpeEvidence;
+  /** Active metrics against EW (null for EW itself), with the IR and active-return intervals (method.md §12). */
+  vsEqualWeight: (PerformanceMetrics & ActiveEvidence) | null;
   /** Active metrics against the market (null for the market itself). */
-  vsMarket: PerformanceMetrics | null;
+  vsMarket: (PerformanceMetrics & ActiveEvidence) | null;
 }
 
 export interface PeriodRow {
@@ -184,11 +186,13 @@ export function periodTable(input: PeriodInput, windows: readonly PeriodWindow[]
     const rf = typeof input.rf === 'number' ? input.rf : input.rf.subarray(start, end);
     const series = input.series.map((s): PeriodSeriesMetrics => {
       const r = s.returns.subarray(start, end);
+      // The same call as the backtest's (core/backtest portfolio), so the full window's evidence is the result's own.
+      const ev = returnEvidence(r, { rf, benchmarks: [ewR, mR] });
       return {
         key: s.key, label: s.label,
-        metrics: computeMetrics(r, { rf, dates, turnover: s.turnover?.subarray(start, end) }),
-        vsEqualWeight: s.key === input.equalWeightKey ? null : computeMetrics(r, { rf, benchmark: ewR, dates }),
-        vsMarket: s.key === input.marketKey ? null : computeMetrics(r, { rf, benchmark: mR, dates }),
+        metrics: { ...computeMetrics(r, { rf, dates, turnover: s.turnover?.subarray(start, end) }), ...ev.sharpe },
+        vsEqualWeight: s.key === input.equalWeightKey ? null : { ...computeMetrics(r, { rf, benchmark: ewR, dates }), ...ev.active[0]! },
+        vsMarket: s.key === input.marketKey ? null : { ...computeMetrics(r, { rf, benchmark: mR, dates }), ...ev.active[1]! },
       };
     });
     rows.push({ window: w, start, end, days, firstDate: dates[0] ?? null, lastDate: dates[days - 1] ?? null, short: days < MIN_PERIOD_DAYS, series });

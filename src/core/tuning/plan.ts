@@ -12,6 +12,7 @@ import { defaultStaticWindows, selectStudy, windowIndices, STATIC_MIN_DAYS, ROLL
 import { validateDefinition, totalTrials } from './study.ts';
 import { sha256Text } from '../pipeline/sha256.ts';
 import { applySelection } from './apply.ts';
+import { studyOverfitting, type FactorOverfitting } from './overfitting.ts';
 import { tuningConfigKey, type TuningStrategy } from './evaluate.ts';
 import type { CandidatePath, Dimension, Evaluator, ParamName, SamplerConfig, SearchSpace, SelectionConfig, StudyDefinition, StudyState } from './types.ts';
 
@@ -230,6 +231,8 @@ export interface StudyAnalysis {
   applied: { config: RunConfig; applied: string[]; notes: string[] } | null;
   applyError: string | null;
   strategy: TuningStrategy;
+  /** Per factor: PBO of its candidates and the deflated Sharpe of the chosen one (method.md §12). */
+  overfitting: Record<string, FactorOverfitting>;
 }
 
 /** Selection per factor (static or rolling, method.md §7) and the configuration with the chosen parameters. */
@@ -246,5 +249,5 @@ export function analyseStudy(state: StudyState, config: RunConfig, strategy: Tun
   } catch (e) {
     applyError = e instanceof Error ? e.message : String(e);
   }
-  return { selections, applied, applyError, strategy, full };
+  return { selections, applied, applyError, strategy, full, overfitting: studyOverfitting(state, full) };
 }

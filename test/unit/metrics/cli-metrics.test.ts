@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readReturnsCsv, metricsReport, formatReport, run } from '../../../src/cli/commands/metrics.ts';
+import { readReturnsCsv, metricsReport, formatReport, overfittingReport, run } from '../../../src/cli/commands/metrics.ts';
 import { computeMetrics, activeMetrics } from '../../../src/core/metrics/performance.ts';
+import { returnEvidence, returnMoments, deflatedSharpe, probabilityOfBacktestOverfitting } from '../../../src/core/metrics/evidence.ts';
 import { CliError } from '../../../src/cli/args.ts';
 
 let dir = '';
@@ -141,5 +142,81 @@ describe('reading return files', () => {
     const text = formatReport(rep);
     expect(text).toContain('Information ratio');
     expect(text).toMatch(/CAGR\s+—\s+—/);
+  });
+});
+
+describe('cli metrics: the evidence of method.md §12', () => {
+  it('--json gains per series probabilisticSharpe, sharpeStandardError, minTrackRecordYears, sharpeCI, and with a benchmark and --trials the IR and active-return intervals and deflatedSharpe', () => {
+    const f = fixture();
+    const r = file('e1.csv', f.rCsv), b = file('e1b.csv', f.bLines);
+    const res = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'metrics', '--returns', r, '--benchmark', b, '--rf', '0.01', '--trials', '40', '--trials-sharpe-std', '0.5', '--json'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    const out = JSON.parse(res.stdout) as { series: Record<string, Record<string, unknown>>; trials: unknown };
+    const alpha = out.series.Alpha!;
+    for (const k of ['probabilisticSharpe', 'sharpeStandardError', 'minTrackRecordYears', 'sharpeCI', 'informationRatioCI', 'activeReturnCI', 'deflatedSharpe']) expect(alpha, k).toHaveProperty(k);
+    expect(out.trials).toEqual({ count: 40, sharpeStd: 0.5 });
+    // Independently: the evidence of Alpha's own days (excess of rf), and of its days with a benchmark.
+    const own = f.dates.map((_, i) => i).filter((i) => i !== 10 && i !== 200);
+    const a = Float64Array.from(own, (i) => f.a[i]!);
+    const ev = returnEvidence(a, { rf: 0.01 });
+    expect(alpha.sharpeCI).toEqual(ev.sharpe.sharpeCI);
+    expect(alpha.probabilisticSharpe).toBe(ev.sharpe.probabilisticSharpe);
+    expect(alpha.deflatedSharpe).toBe(deflatedSharpe(returnMoments(a, 0.01 / 252), 40, 0.25 / 252));
+    const both = own.filter((i) => i !== 50 && i !== 120);
+    const act = returnEvidence(Float64Array.from(both, (i) => f.a[i]!), { benchmarks: [Float64Array.from(both, (i) => f.m[i]!)] }).active[0]!;
+    expect(alpha.informationRatioCI).toEqual(act.informationRatioCI);
+    expect(alpha.activeReturnCI).toEqual(act.activeReturnCI);
+    // The benchmark's own column has the Sharpe evidence, not the active one.
+    expect(out.series.SPY).toHaveProperty('sharpeCI');
+    expect(out.series.SPY).not.toHaveProperty('informationRatioCI');
+  });
+
+  it('--pbo: every return column is a candidate; days with a missing value in any column are dropped first', async () => {
+    const f = fixture();
+    const path = file('e2.csv', f.rCsv);
+    const rep = overfittingReport(readReturnsCsv(path), 16);
+    // Alpha misses rows 10 and 200, Beta the first 30: 31 days go, 269 stay, 256 = 16 × 16 are used.
+    expect(rep).toMatchObject({ blocks: 16, candidates: 2, splits: 12_870, daysWithMissing: 31, days: 256, droppedDays: 13 });
+    const keep = f.dates.map((_, i) => i).filter((i) => i >= 30 && i !== 200);
+    const m = new Float64Array(keep.length * 2);
+    keep.forEach((t, i) => { m[2 * i] = f.a[t]!; m[2 * i + 1] = f.b[t]!; });
+    expect(rep.pbo).toBe(probabilityOfBacktestOverfitting(m, keep.length, 2, 16).pbo);
+    const res = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'metrics', '--returns', path, '--pbo', '--blocks', '8', '--json'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    const out = JSON.parse(res.stdout) as { overfitting: { pbo: number; blocks: number; candidates: number } };
+    expect(out.overfitting).toMatchObject({ blocks: 8, candidates: 2 });
+    expect(out.overfitting.pbo).toBe(overfittingReport(readReturnsCsv(path), 8).pbo);
+  });
+
+  it('the table prints the evidence rows and the overfitting line', () => {
+    const f = fixture();
+    const rep = metricsReport(readReturnsCsv(file('e3.csv', f.rCsv)), readReturnsCsv(file('e3b.csv', f.bLines)), 0, { count: 10, sharpeStd: 0.4 });
+    rep.overfitting = overfittingReport(readReturnsCsv(file('e3c.csv', f.rCsv)), 4);
+    const text = formatReport(rep);
+    for (const label of ['Sharpe 95% interval', 'Sharpe ≠ 0 at 95%', 'P(Sharpe > 0)', 'Sharpe standard error', 'Track record needed (years)', 'IR 95% interval', 'Active return 95% interval', 'Deflated Sharpe']) {
+      expect(text).toContain(label);
+    }
+    expect(text).toMatch(/Probability of backtest overfitting \(CSCV\): \d+\.\d% — 2 candidates, 4 blocks, 6 splits/);
+  });
+
+  it('bad evidence options exit with code 2 and say what to do', async () => {
+    const f = fixture();
+    const r = file('e4.csv', f.rCsv);
+    const one = file('e4one.csv', 'Date,A\n' + f.dates.map((d, i) => `${d},${f.a[i]}`).join('\n'));
+    const fails = async (args: string[], re: RegExp) => {
+      const err = await run(args).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(CliError);
+      expect((err as CliError).exitCode).toBe(2);
+      expect((err as CliError).message).toMatch(re);
+    };
+    await fails(['--returns', r, '--trials', '10'], /needs --trials-sharpe-std/);
+    await fails(['--returns', r, '--trials-sharpe-std', '0.5'], /needs --trials N/);
+    await fails(['--returns', r, '--trials', '0', '--trials-sharpe-std', '0.5'], /whole number of trials ≥ 1/);
+    await fails(['--returns', r, '--trials', '5', '--trials-sharpe-std=-1'], /≥ 0/);
+    await fails(['--returns', r, '--blocks', '8'], /--blocks applies to --pbo/);
+    await fails(['--returns', r, '--pbo', '--blocks', '7'], /even whole number from 2 to 24/);
+    await fails(['--returns', one, '--pbo'], /at least 2 return columns/);
+    const short = file('e4short.csv', 'Date,A,B\n' + f.dates.slice(0, 20).map((d, i) => `${d},${f.a[i]},${f.b[i]}`).join('\n'));
+    await fails(['--returns', short, '--pbo'], /20 days have a value in every column; --pbo with 16 blocks needs at least 32/);
   });
 });

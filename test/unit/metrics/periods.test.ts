@@ -8,6 +8,7 @@ import {
   type PeriodSource, type PeriodWindow,
 } from '../../../src/core/metrics/periods.ts';
 import { computeMetrics } from '../../../src/core/metrics/performance.ts';
+import { returnEvidence } from '../../../src/core/metrics/evidence.ts';
 import { Rng } from '../../../src/core/random.ts';
 
 /** Weekdays from `start` (ISO) on, `n` of them. */
@@ -61,11 +62,13 @@ describe('periodTable', () => {
     for (const s of [...src.strategies, src.equalWeight, src.market]) {
       const r = f64(s.returns.slice(2));
       const row = full.series.find((x) => x.key === s.key)!;
-      expect(row.metrics).toEqual(computeMetrics(r, { rf: 0.01, dates, turnover: f64(s.turnover.slice(2)) }));
+      // With the evidence of method.md §12, computed as the backtest computes it (the same call).
+      const ev = returnEvidence(r, { rf: 0.01, benchmarks: [ew, m] });
+      expect(row.metrics).toEqual({ ...computeMetrics(r, { rf: 0.01, dates, turnover: f64(s.turnover.slice(2)) }), ...ev.sharpe });
       if (s.key === 'equalWeight') expect(row.vsEqualWeight).toBeNull();
-      else expect(row.vsEqualWeight).toEqual(computeMetrics(r, { rf: 0.01, dates, benchmark: ew }));
+      else expect(row.vsEqualWeight).toEqual({ ...computeMetrics(r, { rf: 0.01, dates, benchmark: ew }), ...ev.active[0] });
       if (s.key === 'market') expect(row.vsMarket).toBeNull();
-      else expect(row.vsMarket).toEqual(computeMetrics(r, { rf: 0.01, dates, benchmark: m }));
+      else expect(row.vsMarket).toEqual({ ...computeMetrics(r, { rf: 0.01, dates, benchmark: m }), ...ev.active[1] });
     }
   });
 
@@ -80,8 +83,10 @@ describe('periodTable', () => {
     const ew = input.series.find((s) => s.key === 'equalWeight')!;
     const dates = idx.map((i) => input.dates[i]!);
     const got = row.series.find((s) => s.key === 'symmetric')!;
-    expect(got.metrics).toEqual(computeMetrics(pick(sym.returns), { rf: 0.01, dates, turnover: pick(sym.turnover!) }));
-    expect(got.vsEqualWeight).toEqual(computeMetrics(pick(sym.returns), { rf: 0.01, dates, benchmark: pick(ew.returns) }));
+    const mkt = input.series.find((s) => s.key === 'market')!;
+    const ev = returnEvidence(pick(sym.returns), { rf: 0.01, benchmarks: [pick(ew.returns), pick(mkt.returns)] });
+    expect(got.metrics).toEqual({ ...computeMetrics(pick(sym.returns), { rf: 0.01, dates, turnover: pick(sym.turnover!) }), ...ev.sharpe });
+    expect(got.vsEqualWeight).toEqual({ ...computeMetrics(pick(sym.returns), { rf: 0.01, dates, benchmark: pick(ew.returns) }), ...ev.active[0] });
   });
 
   it('calendar years compound to the full window (property over seeds)', () => {

@@ -3,7 +3,7 @@
 // (a database deletion, "Delete everything stored", must not wait for a running backtest).
 import 'fake-indexeddb/auto';
 import { describe, it, expect } from 'vitest';
-import { RunStore, runKey, shortLivedStore, MAX_STORED_RUNS } from '../../../src/storage/runs.ts';
+import { RunStore, runKey, parseRunKey, shortLivedStore, MAX_STORED_RUNS } from '../../../src/storage/runs.ts';
 import type { BacktestResult } from '../../../src/core/backtest/index.ts';
 import type { BrowserGlobals } from '../../../src/storage/dom.d.ts';
 
@@ -42,6 +42,22 @@ describe('RunStore', () => {
     // Saving a run again moves it to the most recent.
     await store.put('k3', fakeResult(3), 99);
     expect((await store.keys()).at(-1)).toBe('k3');
+  });
+
+  it('lists the stored runs (key, time and configuration) without reading them; an older key gives back its configuration', async () => {
+    const store = new RunStore(shortLivedStore(dbName()));
+    expect(await store.list()).toEqual([]);
+    const a = runKey('backtest.worker-abc.js', '{"version":1,"costBps":5}');
+    await store.put(a, fakeResult(1), 1000);
+    await store.put('k2', fakeResult(2), 2000);
+    // Without a configuration in the result (these fakes), the key's own is listed; or none.
+    expect(await store.list()).toEqual([{ key: a, savedAt: 1000, config: { version: 1, costBps: 5 } }, { key: 'k2', savedAt: 2000, config: null }]);
+    const withConfig = { ...fakeResult(3), config: { version: 1, costBps: 7 } } as unknown as BacktestResult;
+    await store.put('k3', withConfig, 3000);
+    expect((await store.list()).at(-1)).toEqual({ key: 'k3', savedAt: 3000, config: { version: 1, costBps: 7 } });
+    expect(parseRunKey(a)).toEqual({ build: 'backtest.worker-abc.js', config: { version: 1, costBps: 5 } });
+    expect(parseRunKey('k2')).toBeNull();
+    expect(parseRunKey('b\n{not json')).toBeNull();
   });
 
   it('the short-lived store closes its connection after each operation', async () => {

@@ -47,6 +47,12 @@ describe('cli tune', () => {
     expect(b.code, b.stderr).toBe(0);
     const sa = load(join(dir, 'w1.json')), sb = load(join(dir, 'w3.json'));
     expect(sa.status).toBe('done');
+    // The study file gains overfitting per factor (method.md §12): PBO over the 4 candidates, DSR of the choice.
+    const doc = JSON.parse(readFileSync(join(dir, 'w1.json'), 'utf8')) as { overfitting: Record<string, Record<string, unknown>> };
+    expect(doc.overfitting.QUAL).toMatchObject({ blocks: 16, candidates: 4 });
+    expect(typeof doc.overfitting.QUAL!.pbo).toBe('number');
+    expect(typeof doc.overfitting.QUAL!.deflatedSharpe).toBe('number');
+    expect(a.stdout).toMatch(/QUAL {2}PBO \d+\.\d% \(4 candidates, 16 blocks/);
     expect(sa.definition.id).toBe(sb.definition.id);
     expect(finished(sa)).toHaveLength(4);
     expect(finished(sa).every((t) => t.status === 'done')).toBe(true);

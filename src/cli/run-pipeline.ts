@@ -3,6 +3,7 @@
 // gathered by this command (so runs of one command that differ only in allocation or execution
 // settings — a report's tables, a sweep — fit nothing twice).
 import { NodeEngineExecutor } from './engine-pool.ts';
+import { throttle } from '../core/throttle.ts';
 import { DirCache, openCacheDir } from './dir-cache.ts';
 import { CliError } from './args.ts';
 import { runPipeline, type PipelineProgress } from '../core/pipeline/run.ts';
@@ -29,15 +30,13 @@ export function parseWorkers(raw: string | undefined): number | undefined {
 
 function progressPrinter(label: string): ((p: PipelineProgress) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  let last = 0;
-  return (p) => {
-    const t = Date.now();
-    if (t - last < 1000 && p.done < p.total) return;
-    last = t;
+  // Once a second on a terminal (the project's one throttle); the stage changes always print.
+  const line = throttle((p: PipelineProgress) => {
     const per = p.factors.map((f) => `${f.ticker} ${f.done}/${f.total}`).join(' · ');
     process.stderr.write(`\r${label}${p.stage}: ${p.done}/${p.total} refits (${per})\u001b[K`);
     if (p.stage !== 'fitting regime models') process.stderr.write('\n');
-  };
+  }, 1000);
+  return (p) => { line(p); if (p.stage !== 'fitting regime models') line.flush(); };
 }
 
 /** A pipeline session of one command: one pool of worker threads for the panel, several runs. */

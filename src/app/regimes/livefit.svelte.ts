@@ -3,7 +3,8 @@
 // (at most 10 messages a second: the worker gates them on its clock; each message carries the
 // iterations since the previous one, so none may be dropped here), the finished fit,
 // and cancel. The page computes nothing: it keeps what the worker sends, in arrival order.
-import type { FitWorkerApi, IterationBatch, LiveFitProgress, LiveFitRequest, LiveFitResult } from '../../../workers/fit.worker.ts';
+import type { FitWorkerApi } from '../../../workers/fit.worker.ts';
+import type { IterationBatch, LiveFitProgress, LiveFitRequest, LiveFitResult } from '../../core/backtest/liveFit.ts';
 import type { Panel } from '../../core/data/panel.ts';
 import type { RunConfig } from '../../core/config.ts';
 import { proxy } from 'comlink';

@@ -30,6 +30,17 @@ export function lowerBound(dates: readonly string[], iso: string): number {
   return lo;
 }
 
+/**
+ * The training rows [trainStart, trainEnd) of a model fitted with data up to and including the day
+ * `lastDay` (ISO) on a window of `years` calendar years, starting no earlier than `firstValid`: the
+ * walk-forward's window rule (method.md §6) for one fit.
+ */
+export function trainingWindow(dates: readonly string[], firstValid: number, lastDay: string, years: number): { trainStart: number; trainEnd: number } {
+  const trainEnd = lowerBound(dates, `${lastDay}~`);
+  const trainStart = Math.max(firstValid, lowerBound(dates, isoMinusYears(lastDay, years)));
+  return { trainStart, trainEnd };
+}
+
 /** Indices of the first trading day of each calendar month (after the first day in the data). */
 export function monthStarts(dates: readonly string[], from = 1, to = dates.length): number[] {
   const out: number[] = [];

@@ -43,10 +43,12 @@ export interface RegimeTaskResult {
 
 export interface TaskProgress { done: number; total: number }
 
-/** The part of a configuration that a factor's context depends on (data range, universe, schedule). */
+/** The part of a configuration that a factor's context depends on (data range, how the universe is built, its tickers, schedule). */
 export function contextConfigKey(config: RunConfig): string {
-  return JSON.stringify([config.startDate, config.endDate, config.market.toUpperCase(), config.factors.map((f) => f.ticker.toUpperCase()),
-    config.useEnvironment, config.environment, config.trainMinYears, config.trainMaxYears, config.refitFrequency]);
+  return JSON.stringify([config.startDate, config.endDate, config.universe, config.riskFree?.toUpperCase() ?? null, config.market.toUpperCase(),
+    config.factors.map((f) => f.ticker.toUpperCase()), config.useEnvironment,
+    [config.environment.vix, config.environment.yield2y, config.environment.yield10y].map((t) => t.toUpperCase()),
+    config.trainMinYears, config.trainMaxYears, config.refitFrequency]);
 }
 
 /**

@@ -125,8 +125,11 @@ export async function runRegimeTasks(tasks: RegimeTask[], opts: PipelineOptions,
     return { stage: 'fitting regime models', done: factors.reduce((a, f) => a + f.done, 0), total: factors.reduce((a, f) => a + f.total, 0), factors };
   };
   report(snapshot(), true);
-  const inner = new AbortController();
-  const onAbort = () => inner.abort();
+  // One signal per task (an executor may listen on each), all aborted by the caller's signal or by
+  // the first failure.
+  const controllers = tasks.map(() => new AbortController());
+  const abortAll = () => { for (const c of controllers) c.abort(); };
+  const onAbort = () => abortAll();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const keys = opts.taskCache ? tasks.map(taskKey) : [];
   const stored = opts.taskCache ? await opts.taskCache.getMany(keys.map(taskName)) : [];
@@ -137,9 +140,9 @@ export async function runRegimeTasks(tasks: RegimeTask[], opts: PipelineOptions,
       r = { path: hit.path, calendar: hit.calendar, stats: { fitsComputed: 0, fitsFromCache: hit.path.refits.length }, ms: 0 };
     } else {
       try {
-        r = await opts.executor.run(task, (p) => { perTask[i] = p; report(snapshot()); }, inner.signal);
+        r = await opts.executor.run(task, (p) => { perTask[i] = p; report(snapshot()); }, controllers[i]!.signal);
       } catch (e) {
-        inner.abort();
+        abortAll();
         throw e;
       }
       await opts.taskCache?.putMany([[taskName(keys[i]!), { path: r.path, calendar: r.calendar }]]);

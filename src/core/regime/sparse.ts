@@ -113,6 +113,16 @@ function expandColumns(r: JumpModelResult, active: number[], D: number, fw: Floa
  * starts from a generator freshly seeded with `seed`, as the reference does with an integer
  * `random_state`.
  */
+/** The outer loop's stopping rule (method.md §4 step 5): at most 30 weight updates, or ‖w − w_old‖₁/‖w_old‖₁ ≤ 1e-4. */
+export const SJM_DEFAULTS = { maxOuterIter: 30, wTol: 1e-4 } as const;
+
+/** ‖w − w_old‖₁ / ‖w_old‖₁, the relative change of the feature weights (method.md §4 step 5). */
+export function weightChange(w: ArrayLike<number>, wOld: ArrayLike<number>): number {
+  let num = 0, den = 0;
+  for (let d = 0; d < w.length; d++) { num += Math.abs(w[d]! - wOld[d]!); den += Math.abs(wOld[d]!); }
+  return num / den;
+}
+
 export function fitSparseJumpModel(X: Float64Array, T: number, D: number, opts: SparseJumpModelOptions): SparseJumpModelResult {
   const who = 'fitSparseJumpModel';
   checkX(X, T, D, who);
@@ -126,8 +136,8 @@ export function fitSparseJumpModel(X: Float64Array, T: number, D: number, opts: 
   if (!Number.isInteger(nInit) || nInit < 1) throw new Error(`${who}: nInit must be an integer >= 1, got ${nInit}`);
   const seed = opts.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`${who}: seed must be an integer in [0, 4294967295], got ${seed}`);
-  const maxOuter = opts.maxOuterIter ?? 30;
-  const wTol = opts.wTol ?? 1e-4;
+  const maxOuter = opts.maxOuterIter ?? SJM_DEFAULTS.maxOuterIter;
+  const wTol = opts.wTol ?? SJM_DEFAULTS.wTol;
   if (opts.ret) {
     if (opts.ret.length !== T) throw new Error(`${who}: ret has ${opts.ret.length} values but X has ${T} rows; give one target return per row`);
     for (let t = 0; t < T; t++) if (!Number.isFinite(opts.ret[t]!)) throw new Error(`${who}: ret row ${t + 1} is ${opts.ret[t]}; target returns must be finite`);
@@ -160,11 +170,7 @@ export function fitSparseJumpModel(X: Float64Array, T: number, D: number, opts: 
   let fwLast: Float64Array = new Float64Array(D);
   const wPath: Float64Array[] = [];
   const innerObjectives: number[] = [];
-  const relChange = (): number => {
-    let num = 0, den = 0;
-    for (let d = 0; d < D; d++) { num += Math.abs(w[d]! - wOld[d]!); den += Math.abs(wOld[d]!); }
-    return num / den;
-  };
+  const relChange = (): number => weightChange(w, wOld);
   while (nOuter < maxOuter && relChange() > wTol) {
     nOuter++;
     wOld = w;

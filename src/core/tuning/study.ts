@@ -6,6 +6,7 @@
 // only (sampler.ts), never from whatever happens to have finished first, so the trials and the choice
 // are the same with 1 or N concurrent evaluations and after any number of cancel/resume cycles.
 // Pure core: no DOM, no storage — persistence is the `onTrial` / `onStatus` callbacks' business.
+import { throttle } from '../throttle.ts';
 import { batchSizeOf, gridSize, needsHistory, proposeBatch, tpeSettings, type Observation } from './sampler.ts';
 import { scoreCandidate, summarisePath, validateSelection } from './select.ts';
 import { validateSpace } from './space.ts';
@@ -238,8 +239,6 @@ export function runStudy(definition: StudyDefinition, opts: RunStudyOptions): Pr
     const emitStatus = () => { if (opts.onStatus) { const cb = opts.onStatus; enqueue(() => cb(state)); } };
 
     // ---- progress (throttled, with a trailing call) ----
-    let lastEmit = -Infinity;
-    let timer: ReturnType<typeof setTimeout> | null = null;
     const progress = (): StudyProgress => {
       const elapsedMs = now() - t0;
       const left = total - nFinished;
@@ -248,23 +247,24 @@ export function runStudy(definition: StudyDefinition, opts: RunStudyOptions): Pr
         etaMs: sessionFinished > 0 ? (elapsedMs / sessionFinished) * left : left === 0 ? 0 : null,
       };
     };
+    // At most one progress call per interval (the project's one throttle), computed when delivered.
+    const emitter = opts.onProgress
+      ? throttle(() => { if (!stopped || finishing) opts.onProgress!(progress()); }, interval, {
+        now, setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      })
+      : null;
+    let finishing = false;
     const emitProgress = (force = false) => {
-      if (!opts.onProgress) return;
-      const t = now();
-      if (force || t - lastEmit >= interval) {
-        if (timer !== null) { clearTimeout(timer); timer = null; }
-        lastEmit = t;
-        opts.onProgress(progress());
-      } else if (timer === null) {
-        timer = setTimeout(() => { timer = null; if (!stopped) emitProgress(true); }, Math.max(0, interval - (t - lastEmit)));
-      }
+      if (!emitter) return;
+      emitter();
+      if (force) emitter.flush();
     };
 
     const onAbort = () => stop('cancelled');
     const finish = () => {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (timer !== null) { clearTimeout(timer); timer = null; }
-      if (opts.onProgress) { lastEmit = now(); opts.onProgress(progress()); }
+      emitter?.cancel();
+      if (opts.onProgress) { finishing = true; opts.onProgress(progress()); }
       // Let pending saves land before the caller sees the final state.
       void persist.then(() => resolve(state));
     };

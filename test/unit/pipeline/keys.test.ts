@@ -127,5 +127,9 @@ describe('refit and chain names', () => {
     expect(taskKey({ ...t, candidate: { jumpPenalty: 3, maxFeatures: 2 } })).not.toBe(k);
     expect(taskKey({ ...t, dataKey: 'e' })).not.toBe(k);
     expect(taskKey({ ...t, strategy: 'asymmetric' })).not.toBe(k);
+    expect(taskKey({ ...t, config: { ...config, universe: 'longShort' } })).not.toBe(k);
+    expect(taskKey({ ...t, config: { ...config, riskFree: 'RF' } })).not.toBe(k);
+    expect(taskKey({ ...t, config: { ...config, startDate: '2007-01-02' } })).not.toBe(k);
+    expect(taskKey({ ...t, config: { ...config, noTradeBand: 0.01, tradePenalty: 0.001, rebalance: 'weekly' } })).toBe(k);
   });
 });

@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   tune: { summary: 'Hyperparameter search per factor (grid | random | tpe)', load: () => import('./commands/tune.ts') },
   report: { summary: 'Results tables for the README (default and 5-year minimum windows; the long history of Ken French factors)', load: () => import('./commands/report.ts') },
   'demo-cache': { summary: 'Regime paths of the demo\'s default run, shipped for the first open', load: () => import('./commands/demo-cache.ts') },
+  signal: { summary: 'Today\'s regimes, target weights and trades for the next close', load: () => import('./commands/signal.ts') },
   compare: { summary: 'Two to four backtest results side by side, with differences and settings', load: () => import('./commands/compare.ts') },
 };
 

@@ -9,8 +9,12 @@ import { CliError } from './args.ts';
 import { runPipeline, type PipelineProgress } from '../core/pipeline/run.ts';
 import { FailSafeCache, LayeredCache, MemoryCache, type RegimeCache } from '../core/pipeline/cache.ts';
 import { BacktestDataError, type BacktestResult } from '../core/backtest/index.ts';
+import { readFileSync } from 'node:fs';
 import type { Panel } from '../core/data/panel.ts';
-import type { RunConfig } from '../core/config.ts';
+import { applyOverrides, defaultConfig, validateConfig, type RunConfig } from '../core/config.ts';
+import { panelHash } from '../core/hash.ts';
+import { fitConfigToDataset } from '../core/universe.ts';
+import { loadPanel, type LoadedData } from './load-data.ts';
 
 /** The `--workers` / `--cache` options, for a command's parseCli table. */
 export const PIPELINE_OPTIONS = { workers: { type: 'string' }, cache: { type: 'string' } } as const;
@@ -69,4 +73,41 @@ export class CliPipeline {
   close(): Promise<void> {
     return this.executor.close();
   }
+}
+
+/** `--config run.json` and `--set key=value …` on the method's defaults (a bad file or value: exit 2, one line). */
+export function loadRunConfig(path: string | undefined, sets: readonly string[] | undefined): RunConfig {
+  let config = defaultConfig();
+  if (path) {
+    let raw: unknown;
+    try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (e) { throw new CliError(`${path}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`); }
+    const r = validateConfig(raw);
+    if (!r.ok) throw new CliError(`${path}: ${r.errors.map((e) => `${e.message}${e.field ? ` (key ${e.field})` : ''}`).join('; ')}`);
+    config = r.config;
+  }
+  if (sets?.length) {
+    const r = applyOverrides(config, sets);
+    if (!r.ok) throw new CliError(r.errors.map((e) => `${e.message} (--set ${e.field})`).join('; '));
+    config = r.config;
+  }
+  return config;
+}
+
+/**
+ * The data of `--data` and the configuration fitted to it exactly as the app fits it
+ * (src/core/universe.ts): tickers the data lack are replaced by its roles (Ken French's factors for
+ * the default SPY/QUAL/… configuration), and missing environment series switch the run to 14
+ * features. `say` hears the data's range, its warnings and every change.
+ */
+export async function loadRun(dataArgs: readonly string[], config: RunConfig, say: (s: string) => void): Promise<{ data: LoadedData; hash: string; config: RunConfig }> {
+  const data = await loadPanel(dataArgs);
+  const hash = await panelHash(data.panel);
+  if (config.dataset && config.dataset.hash && config.dataset.hash !== hash) {
+    console.error(`warning: the configuration was made on data set "${config.dataset.name}" (hash ${config.dataset.hash.slice(0, 12)}…) but these files hash to ${hash.slice(0, 12)}…: results will differ`);
+  }
+  const fitted = fitConfigToDataset(config, { id: hash, name: data.name, panel: data.panel });
+  if (data.range && !data.simulated) say(`data: ${data.range}`);
+  for (const w of data.panelWarnings ?? []) say(`data warning: ${w}`);
+  for (const c of fitted.changes) say(`configuration: ${c}`);
+  return { data, hash, config: fitted.config };
 }

@@ -5,7 +5,7 @@ import { CliError, expandMultiValues, parseCli } from '../args.ts';
 import { loadPanel } from '../load-data.ts';
 import { defaultConfig, validateConfig, applyOverrides, type RunConfig } from '../../core/config.ts';
 import type { BacktestResult } from '../../core/backtest/index.ts';
-import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
+import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS, loadRun, loadRunConfig } from '../run-pipeline.ts';
 import { panelHash } from '../../core/hash.ts';
 import { metricsTable, evidenceTable, factorTable, decadeTable, resultToCsv } from '../../core/backtest/report.ts';
 import { fitConfigToDataset } from '../../core/universe.ts';
@@ -42,33 +42,8 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string' }, csv: { type: 'string' }, json: { type: 'boolean' }, ...PIPELINE_OPTIONS,
   });
   if (!values.out) throw new CliError('--out result.json is required');
-  let config: RunConfig = defaultConfig();
-  if (values.config) {
-    let raw: unknown;
-    try { raw = JSON.parse(readFileSync(values.config, 'utf8')); } catch (e) { throw new CliError(`${values.config}: not a readable JSON file (${e instanceof Error ? e.message : e})`); }
-    const r = validateConfig(raw);
-    if (!r.ok) throw new CliError(`${values.config}: ${r.errors.map((e) => `${e.message}${e.field ? ` (key ${e.field})` : ''}`).join('; ')}`);
-    config = r.config;
-  }
-  if (values.set?.length) {
-    const r = applyOverrides(config, values.set);
-    if (!r.ok) throw new CliError(r.errors.map((e) => `${e.message} (--set ${e.field})`).join('; '));
-    config = r.config;
-  }
-  const data = await loadPanel(values.data ?? []);
-  const hash = await panelHash(data.panel);
-  if (config.dataset && config.dataset.hash && config.dataset.hash !== hash) {
-    console.error(`warning: the configuration was made on data set "${config.dataset.name}" (hash ${config.dataset.hash.slice(0, 12)}…) but these files hash to ${hash.slice(0, 12)}…: results will differ`);
-  }
-  // Fitted to the data exactly as the app fits it (src/core/universe.ts): tickers the data lack are
-  // replaced by its roles (Ken French's factors for the default SPY/QUAL/… configuration), and
-  // missing environment series switch the run to 14 features. Every change is said.
-  const fitted = fitConfigToDataset(config, { id: hash, name: data.name, panel: data.panel });
-  config = fitted.config;
   const say = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
-  if (data.range && !data.simulated) say(`data: ${data.range}`);
-  for (const w of data.panelWarnings ?? []) say(`data warning: ${w}`);
-  for (const c of fitted.changes) say(`configuration: ${c}`);
+  const { data, hash, config } = await loadRun(values.data ?? [], loadRunConfig(values.config, values.set), say);
   const pipeline = new CliPipeline(data.panel, hash, values);
   let result: BacktestResult;
   try {

@@ -13,6 +13,7 @@ import { CliError, expandMultiValues, parseCli } from '../args.ts';
 import { loadPanel, type LoadedData } from '../load-data.ts';
 import { NodeEngineExecutor } from '../engine-pool.ts';
 import { openCacheDir } from '../dir-cache.ts';
+import { loadRunConfig } from '../run-pipeline.ts';
 import { applyOverrides, defaultConfig, featureCount, validateConfig, type RunConfig } from '../../core/config.ts';
 import { BacktestDataError } from '../../core/backtest/prepare.ts';
 import { panelHash } from '../../core/hash.ts';
@@ -104,23 +105,6 @@ function intOption(name: string, raw: string | undefined, fallback: number, min:
   const v = Number(raw);
   if (!/^\s*\d+\s*$/.test(raw) || !Number.isInteger(v) || v < min || v > max) fail(`--${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return v;
-}
-
-function loadConfig(path: string | undefined, sets: string[] | undefined): RunConfig {
-  let config = defaultConfig();
-  if (path) {
-    let raw: unknown;
-    try { raw = JSON.parse(readFileSync(path, 'utf8')); } catch (e) { fail(`${path}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`); }
-    const r = validateConfig(raw);
-    if (!r.ok) fail(`${path}: ${r.errors.map((e) => `${e.message}${e.field ? ` (key ${e.field})` : ''}`).join('; ')}`);
-    else config = r.config;
-  }
-  if (sets?.length) {
-    const r = applyOverrides(config, sets);
-    if (!r.ok) fail(r.errors.map((e) => `${e.message} (--set ${e.field})`).join('; '));
-    else config = r.config;
-  }
-  return config;
 }
 
 /** Parses --fix / --range into space edits, per parameter name. */
@@ -349,7 +333,7 @@ export async function run(argv: string[]): Promise<number> {
     const edits = spaceEdits(values.fix, values.range);
     const wrong = (Object.keys(edits) as ParamName[]).filter((n) => (kind === 'symmetric' ? n === 'jumpPenaltyEnter' || n === 'jumpPenaltyExit' : n === 'jumpPenalty'));
     if (wrong.length) fail(`${wrong.join(', ')} is not a parameter of the ${kind} space — the ${kind} model has ${kind === 'symmetric' ? 'jumpPenalty, maxFeatures' : 'jumpPenaltyEnter, jumpPenaltyExit, maxFeatures'}`);
-    config = loadConfig(values.config, values.set);
+    config = loadRunConfig(values.config, values.set);
     data = await loadPanel(values.data ?? []);
     dataKey = await panelHash(data.panel);
     // The configuration fitted to the data exactly as the app fits it (src/core/universe.ts), e.g.

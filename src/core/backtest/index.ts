@@ -111,10 +111,33 @@ export interface BacktestResult {
   market: PortfolioSeries;
   factors: FactorResult[];
   /**
+   * The decisions a follower of the strategy acts on (method.md §6 timing, §12 "the signal"): per
+   * strategy, the target decided at the close of the last day, to trade at the close of the next
+   * trading day, with the decisions of the day before and of the last refit day for comparison.
+   */
+  latest: Partial<Record<StrategyKind, LatestDecision>>;
+  /**
    * How this result was computed (not part of the result's content: everything else is bit-identical
    * for any worker count and cache state).
    */
   runStats: RunStats;
+}
+
+export interface LatestDecision {
+  /** The close whose data decided it (the last day of the data). */
+  date: string;
+  /** Target weights, assets in `tickers` order, to hold after the next trading day's close. */
+  weights: number[];
+  /** Ex-ante tracking error against EW, the view confidence c, and whether the TE target was reachable. */
+  trackingError: number;
+  confidence: number;
+  status: TrackingErrorStatus;
+  /** The target decided at the previous close (traded at the last day's close), or null. */
+  previous: { date: string; weights: number[] } | null;
+  /** The target decided at the close of the last refit day, or null. */
+  atLastRefit: { date: string; weights: number[] } | null;
+  /** The trade penalty's reference holdings h_T (method §12), when a penalty is set. */
+  penaltyHoldings: number[] | null;
 }
 
 export interface RunStats {
@@ -265,6 +288,32 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
     }
     if ((t - firstDecision) % 250 === 0) { cancelled(); hooks.onProgress?.({ stage: 'allocating', done: t - firstDecision, total: T - 1 - firstDecision }); }
   }
+  // The decision at the last close (traded at the next trading day's close, beyond the data): the
+  // same computation, kept apart so that nothing above changes with it.
+  const latest: BacktestResult['latest'] = {};
+  {
+    const t = T - 1;
+    cov.update(data.returns, t * N, data.dates[t]);
+    cov.covariance(Sigma);
+    const lastRefitDay = Math.max(...anyPaths.map((p) => (p.refits.length ? p.refits[p.refits.length - 1]!.day : firstDecision)));
+    const row = (x: Float64Array, r: number) => (r >= 0 && r < T && Number.isFinite(x[r * N]!) ? Array.from(x.subarray(r * N, r * N + N)) : null);
+    for (let s = 0; s < strategies.length; s++) {
+      const kindPaths = paths[strategies[s]!]!;
+      for (let f = 0; f < F; f++) Q[f] = kindPaths[f]!.mu[t]!;
+      const alloc = allocators[s]!;
+      alloc.prepare({ Sigma, wBenchmark: wb, P, Q, riskAversion: config.riskAversion, tau: config.tau });
+      const penalty = trading[s]!.penaltyAt(t, targets[s]!);
+      const res = alloc.targetTrackingError({ target: config.trackingErrorTarget, tradePenalty: penalty });
+      const prev = row(targets[s]!, T - 1);
+      const atRefit = row(targets[s]!, lastRefitDay + 1);
+      latest[strategies[s]!] = {
+        date: data.dates[t]!, weights: Array.from(res.weights), trackingError: res.trackingError, confidence: res.confidence, status: res.status,
+        previous: prev ? { date: data.dates[T - 2]!, weights: prev } : null,
+        atLastRefit: atRefit ? { date: data.dates[lastRefitDay]!, weights: atRefit } : null,
+        penaltyHoldings: penalty ? Array.from(penalty.holdings) : null,
+      };
+    }
+  }
   lap('allocation');
 
   // Execution (method §9): strategies, EW rebalanced per config, market bought and held.
@@ -343,7 +392,7 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
   return {
     version: RESULT_VERSION, config, tickers: data.tickers, dates, evalStartIndex: evalStart - w0, notes: data.notes,
     riskFree: data.riskFree ? plain(data.riskFree, w0, T) : null,
-    strategies: strategySeries, diagnostics, equalWeight, market, factors,
+    strategies: strategySeries, diagnostics, equalWeight, market, factors, latest,
     runStats: { workers: 0, fitsComputed: 0, fitsFromCache: 0, wallMs: Object.values(timings).reduce((a, b) => a + b, 0), stages: timings },
   };
 }

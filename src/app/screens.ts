@@ -4,7 +4,7 @@
 // its entry here a `load: () => import('./<id>/<Name>Screen.svelte')`.
 import type { Component } from 'svelte';
 
-export type ScreenId = 'data' | 'regimes' | 'backtest' | 'tune' | 'periods' | 'compare' | 'method';
+export type ScreenId = 'data' | 'regimes' | 'backtest' | 'today' | 'tune' | 'periods' | 'compare' | 'method';
 
 export interface ScreenDef {
   id: ScreenId;
@@ -18,6 +18,7 @@ export const SCREENS: readonly ScreenDef[] = [
   { id: 'data', label: 'Data', summary: 'Bring in price files, check them, and keep them as data sets in this browser.', load: () => import('./data/DataScreen.svelte') },
   { id: 'regimes', label: 'Regimes', summary: 'Bull and bear regimes of each factor’s active return, online and in-sample.', load: () => import('./regimes/RegimesScreen.svelte') },
   { id: 'backtest', label: 'Backtest', summary: 'Walk-forward backtest of the regime-aware allocation with a full tearsheet.', load: () => import('./backtest/BacktestScreen.svelte') },
+  { id: 'today', label: 'Today', summary: 'The regimes, target weights and trades for the next close, from the latest data.', load: () => import('./today/TodayScreen.svelte') },
   { id: 'tune', label: 'Tune', summary: 'Search the jump penalty and feature sparsity, with live progress.', load: () => import('./tune/TuneScreen.svelte') },
   { id: 'periods', label: 'Periods', summary: 'One run’s metrics over calendar years and custom windows, against EW and the market.', load: () => import('./periods/PeriodsScreen.svelte') },
   { id: 'compare', label: 'Compare', summary: 'Two to four stored runs side by side: metrics with differences and intervals, settings, equity and drawdowns.', load: () => import('./compare/CompareScreen.svelte') },

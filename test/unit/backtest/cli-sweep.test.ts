@@ -37,7 +37,7 @@ describe('cli report --sweep', () => {
   it('a bad sweep or --set exits 2 with one line saying what to fix, without reading the data', async () => {
     let loaded = false;
     const never = async () => { loaded = true; return load(); };
-    await expect(sweepReport(never, { sweep: 'noTradeBand=0,2' })).rejects.toThrow(/noTradeBand=2: noTradeBand = 2 is out of range: allowed 0 to 1/);
+    await expect(sweepReport(never, { sweep: 'noTradeBand=0,2' })).rejects.toThrow(/noTradeBand=2: No-trade band: 200% is out of range: allowed 0% to 100%/);
     await expect(sweepReport(never, { sweep: 'rebalance=daily', set: ['costBps=abc'] })).rejects.toThrow(/--set costBps/);
     expect(loaded).toBe(false);
     const r = spawnSync('npx', ['tsx', 'src/cli/main.ts', 'report', '--data', 'demo', '--sweep', 'nosuch=1,2'], { encoding: 'utf8' });

@@ -169,7 +169,7 @@ describe('execution with turnover controls (method.md §9, §12)', () => {
 // The whole backtest on simulated data (the small configuration of backtest.test.ts).
 
 const panel = smallPanel();
-const body = (r: BacktestResult) => JSON.stringify({ ...r, config: null, timings: null });
+const body = (r: BacktestResult) => JSON.stringify({ ...r, config: null, runStats: null });
 
 describe('backtest with the turnover controls (method.md §12)', () => {
   const base = runBacktest(panel, smallConfig());

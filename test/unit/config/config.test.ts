@@ -306,7 +306,7 @@ describe('turnover controls (method.md §12): off by default, old configurations
     const c = ok(applyOverrides(DEFAULT_CONFIG, ['rebalance=weekly', 'noTradeBand=1%', 'tradePenalty=0.005']));
     expect([c.rebalance, c.noTradeBand, c.tradePenalty]).toEqual(['weekly', 0.01, 0.005]);
     expect(ok(applyOverride(DEFAULT_CONFIG, 'rebalance=monthly')).rebalance).toBe('monthly');
-    for (const [a, allowed] of [['rebalance=hourly', 'daily | weekly | monthly'], ['noTradeBand=-0.1', '0 to 1'], ['noTradeBand=2', '0 to 1'], ['tradePenalty=abc', '0 to 1']] as const) {
+    for (const [a, allowed] of [['rebalance=hourly', 'daily | weekly | monthly'], ['noTradeBand=-0.1', '0% to 100%'], ['noTradeBand=2', '0% to 100%'], ['tradePenalty=abc', '0 to 1']] as const) {
       const e = errs(applyOverride(DEFAULT_CONFIG, a))[0]!;
       expect(e.field).toBe(a.split('=')[0]);
       expect(e.message).toContain(allowed);

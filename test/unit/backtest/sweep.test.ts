@@ -22,7 +22,7 @@ describe('sweep of one setting', () => {
       ['noTradeBand', /expects field=value,value/], ['noTradeBand=', /no values/], ['foo=1,2', /not a setting that can be swept.*noTradeBand/],
       ['startDate=2010-01-04', /not a setting that can be swept/], ['factors=QUAL', /not a setting that can be swept/],
       ['noTradeBand=0,abc', /noTradeBand=abc: .*not a number/], ['noTradeBand=0,1.5', /out of range: allowed 0% to 100%/],
-      ['rebalance=daily,hourly', /must be one of daily \| weekly \| monthly/],
+      ['rebalance=daily,hourly', /"hourly" is not one of daily \| weekly \| monthly/],
     ];
     for (const [text, re] of bad) {
       expect(() => sweepConfigs(defaultConfig(), parseSweepSpec(text)), text).toThrow(SweepError);

@@ -26,6 +26,7 @@ import { planStudy, analyseStudy, type StudyAnalysis, type StudyPlan } from '../
 import type { TuningStrategy } from '../src/core/tuning/evaluate.ts';
 import type { StudyState } from '../src/core/tuning/types.ts';
 import { throttle } from '../src/core/throttle.ts';
+import { usableSeed, type SeedContents } from '../src/core/pipeline/seed.ts';
 
 /**
  * The build of the engine code: this worker's own file name, which Vite stamps with a hash of its
@@ -146,6 +147,16 @@ const api = {
     const { full: _full, ...view } = analyseStudy(state, config, strategy);
     void _full;
     return view;
+  },
+
+  /**
+   * The entries of a shipped seed cache (pipeline/seed.ts) usable for the data set `dataKey` by this
+   * engine version: fetched and decoded here, not on the page (a few MB of JSON to parse).
+   */
+  async seedEntries(url: string, dataKey: string): Promise<SeedContents['entries']> {
+    const res = await fetch(url);
+    if (!res.ok) return [];
+    return usableSeed(new Uint8Array(await res.arrayBuffer()), dataKey);
   },
 
   /** Why this browser's regime cache is switched off, or null when it works. */

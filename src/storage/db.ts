@@ -7,7 +7,8 @@
 //
 //   datasets  — data sets: metadata under ['meta', id], the big panel under ['panel', id] (datasets.ts)
 //   settings  — small user preferences (settings.ts)
-//   runs, studies — reserved names for backtest runs and tuning studies (added by later issues)
+//   runs, studies — finished backtest runs (runs.ts) and tuning studies (studies.ts)
+//   cache     — the pipeline's refits, chains and regime paths (regime-cache.ts, two object stores)
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { BrowserGlobals, IdbDatabase } from './dom.d.ts';
 
@@ -18,6 +19,8 @@ export const STORE_DATABASES = {
   settings: 'helix-settings',
   runs: 'helix-runs',
   studies: 'helix-studies',
+  /** The pipeline's cache of refits, chains and regime paths (opened by regime-cache.ts, not getStore). */
+  cache: 'helix-cache',
 } as const;
 
 export type StoreName = keyof typeof STORE_DATABASES;

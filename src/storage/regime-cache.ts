@@ -10,8 +10,9 @@
 import type { RegimeCache } from '../core/pipeline/cache.ts';
 import { approxBytes } from '../core/pipeline/codec.ts';
 import type { BrowserGlobals, IdbDatabase } from './dom.d.ts';
+import { STORE_DATABASES } from './db.ts';
 
-export const CACHE_DATABASE = 'helix-cache';
+export const CACHE_DATABASE = STORE_DATABASES.cache;
 const VALUES = 'values';
 const META = 'meta';
 /** Default size limit of the store. */

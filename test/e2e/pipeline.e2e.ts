@@ -50,13 +50,13 @@ async function goTo(page: Page, screen: string): Promise<void> {
   await page.locator(`main[data-screen=${screen.toLowerCase()}]`).waitFor();
 }
 
+/** Imports the files and saves them (the page may then move on to the Backtest screen by itself). */
 async function importAndSave(page: Page): Promise<void> {
   await goTo(page, 'Data');
   await page.setInputFiles('#file-input', files.map((f) => ({ name: f.name, mimeType: 'text/csv', buffer: Buffer.from(f.text) })));
   await page.locator('[data-testid=panel-summary]').waitFor({ timeout: MINUTE });
   await page.fill('#save-name', NAME);
   await page.getByRole('button', { name: 'Save as a new data set' }).click();
-  await page.locator('[data-testid=saved]').waitFor();
 }
 
 /** The page's Sharpe of the symmetric strategy, and the provenance line. */

@@ -52,7 +52,7 @@ describe('turnover controls in Chromium', () => {
     await waitForStatus(page, ['done'], 10 * MINUTE);
     await page.locator('[data-testid=settings] > summary').click();
     await expect(page.locator('[data-path="rebalance"]').inputValue()).resolves.toBe('weekly');
-    await expect(page.locator('[data-path="noTradeBand"]').inputValue()).resolves.toBe('0.01');
+    await expect(page.locator('[data-path="noTradeBand"]').inputValue()).resolves.toBe('1'); // a percent setting is shown in percent
     await expect(page.locator('[data-path="tradePenalty"]').inputValue()).resolves.toBe('0');
     const label = (path: string) => page.locator(`label[for="cfg-${path}"]`).textContent();
     await expect(label('rebalance')).resolves.toContain('Strategy trading days');

@@ -29,7 +29,6 @@ import { EngineClient } from './engine-client.ts';
 import { fitConfigToDataset, sameDataset, type FittedConfig } from './universe.ts';
 import { runPipeline, PipelineCancelled, type PipelineProgress, type FactorProgress } from '../../core/pipeline/run.ts';
 import { MemoryCache } from '../../core/pipeline/cache.ts';
-import { usableSeed } from '../../core/pipeline/seed.ts';
 import { configDifferences } from '../../core/config-diff.ts';
 import { decodeShareLink, isShareHash, shareUrl } from '../../share/link.ts';
 import { formatDate } from '../format.ts';
@@ -236,6 +235,17 @@ export class RunState {
     }
   }
 
+  /**
+   * Selects a data set and returns once it IS the selected one. A selection made meanwhile by
+   * something else (saving an import selects the saved data set too) supersedes a pending one, so
+   * the call checks and selects again rather than trusting that its own selection won: a run that
+   * follows must never start on the data set that was selected before.
+   */
+  private async selectDataset(id: string): Promise<void> {
+    for (let i = 0; i < 5 && this.app.selected?.id !== id; i++) await this.app.select(id);
+    if (this.app.selected?.id !== id) throw new Error('the data set could not be selected (another selection kept replacing it): select it on the Data screen and run again');
+  }
+
   /** Keeps `config` as the data set's last run configuration (best effort). */
   private async remember(datasetId: string, config: RunConfig): Promise<void> {
     try {
@@ -293,9 +303,8 @@ export class RunState {
     if (this.seeded.has(datasetId)) return;
     this.seeded.add(datasetId);
     try {
-      const res = await fetch(new URL('demo-cache.bin', globalThis.document?.baseURI ?? globalThis.location?.href));
-      if (!res.ok) return;
-      const entries = usableSeed(new Uint8Array(await res.arrayBuffer()), datasetId);
+      const url = new URL('demo-cache.bin', globalThis.document?.baseURI ?? globalThis.location?.href).href;
+      const entries = await this.client.pool.run((api) => api.seedEntries(url, datasetId)).promise;
       await this.paths.putMany(entries);
     } catch {
       // No seed: the paths are computed (and cached) as for any data set.
@@ -329,7 +338,7 @@ export class RunState {
       this.config = checked.config;
       this.result = result;
       this.fromStore = true;
-      this.status = 'done';
+      // Shown from the store, not run: the run's status stays as it was.
       this.elapsedMs = null;
       this.resultVersion++;
     } catch {
@@ -415,7 +424,7 @@ export class RunState {
       return;
     }
     try {
-      if (here && this.app.selected?.id !== here.id) await this.app.select(here.id);
+      if (here) await this.selectDataset(here.id);
     } catch (err) {
       this.link = { kind: 'error', message: `The link's data set could not be opened: ${messageOf(err)}` };
       return;
@@ -432,7 +441,7 @@ export class RunState {
     if (!link || link.kind !== 'missing') return;
     try {
       const demo = this.app.datasets.find((d) => d.simulated);
-      if (demo) await this.app.select(demo.id);
+      if (demo) await this.selectDataset(demo.id);
       else await this.app.addDemo();
     } catch (err) {
       this.link = { ...link, message: `${link.message} The demo data set could not be opened: ${messageOf(err)}` };
@@ -456,7 +465,7 @@ export class RunState {
 
   private async openLinkConfig(config: RunConfig): Promise<void> {
     const here = this.app.datasets.find((d) => sameDataset(config.dataset, d));
-    if (here && this.app.selected?.id !== here.id) await this.app.select(here.id);
+    if (here) await this.selectDataset(here.id);
     this.link = { kind: 'loaded', config, message: `Opened a shared run on “${config.dataset?.name ?? '?'}”.` };
     this.config = config;
     this.show('backtest');

@@ -56,8 +56,8 @@ describe('turnover controls in Chromium', () => {
     await expect(page.locator('[data-path="tradePenalty"]').inputValue()).resolves.toBe('0');
     const label = (path: string) => page.locator(`label[for="cfg-${path}"]`).textContent();
     await expect(label('rebalance')).resolves.toContain('Strategy trading days');
-    await expect(label('noTradeBand')).resolves.toMatch(/No-trade band.*one-way share of the portfolio, decimal/);
-    await expect(label('tradePenalty')).resolves.toMatch(/Trade penalty γ.*annual return per unit traded, decimal/);
+    await expect(label('noTradeBand')).resolves.toMatch(/No-trade band.*one-way share of the portfolio/);
+    await expect(label('tradePenalty')).resolves.toMatch(/Trade penalty γ.*annual return per unit traded/);
     // Back to the defaults for the frontier below (daily, no band): the form runs on "Run backtest".
     await page.locator('[data-path="rebalance"]').selectOption('daily');
     await page.locator('[data-path="noTradeBand"]').fill('0');

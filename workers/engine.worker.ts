@@ -39,10 +39,12 @@ function buildId(): string {
 }
 
 let cacheProblem: string | null = null;
-const engine = new Engine(new LayeredCache([
-  new MemoryCache(96 * 2 ** 20),
-  new FailSafeCache(new IdbRegimeCache(), (e) => { cacheProblem = e instanceof Error ? e.message : String(e); }),
-]));
+const idb = new IdbRegimeCache();
+const disable = (e: unknown) => { cacheProblem = e instanceof Error ? e.message : String(e); };
+const persistent = new FailSafeCache(idb, disable);
+// Writes happen in the background: a failure there switches the store off the same way.
+idb.onError = (e) => persistent.fail(e);
+const engine = new Engine(new LayeredCache([new MemoryCache(96 * 2 ** 20), persistent]));
 
 function checked(config: RunConfig): RunConfig {
   const r = validateConfig(config);

@@ -70,25 +70,62 @@ export class IdbRegimeCache implements RegimeCache {
     return this.clock;
   }
 
+  /** Values written but not yet committed, and entries read since the last write (to mark them used). */
+  private readonly pending = new Map<string, unknown>();
+  private readonly touched = new Set<string>();
+  private flushing: Promise<void> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Reads in a read-only transaction (so that the workers of a run, which share this database, never
+   * wait for one another's writes); the entries found are marked used with the next write.
+   */
   async getMany(keys: readonly string[]): Promise<(unknown | undefined)[]> {
     if (!keys.length) return [];
-    const db = await this.open();
-    const tx = db.transaction([VALUES, META], 'readwrite');
-    const values = tx.objectStore(VALUES), meta = tx.objectStore(META);
-    const out = await Promise.all(keys.map((k) => req(values.get(k) as IDBRequest<unknown>)));
-    const used = this.now();
-    // Touch the entries found (least-recently-used order), in the same transaction.
-    await Promise.all(keys.map(async (k, i) => {
-      if (out[i] === undefined) return;
-      const m = (await req(meta.get(k) as IDBRequest<Meta | undefined>)) ?? { bytes: approxBytes(out[i]), used };
-      meta.put({ bytes: m.bytes, used }, k);
-    }));
-    await done(tx);
+    const out: (unknown | undefined)[] = keys.map((k) => this.pending.get(k));
+    const missing = keys.map((_, i) => i).filter((i) => out[i] === undefined);
+    if (missing.length) {
+      const db = await this.open();
+      const tx = db.transaction(VALUES, 'readonly');
+      const values = tx.objectStore(VALUES);
+      const got = await Promise.all(missing.map((i) => req(values.get(keys[i]!) as IDBRequest<unknown>)));
+      missing.forEach((i, j) => { out[i] = got[j]; if (got[j] !== undefined) this.touched.add(keys[i]!); });
+    }
+    if (this.touched.size) this.schedule();
     return out;
   }
 
+  /**
+   * Queues the entries and returns at once: they are written together, in one transaction, a moment
+   * later (a computation never waits for the disk; a value lost to a closed tab is only computed again).
+   */
   async putMany(entries: readonly (readonly [string, unknown])[]): Promise<void> {
-    if (!entries.length) return;
+    for (const [k, v] of entries) this.pending.set(k, v);
+    if (entries.length) this.schedule();
+  }
+
+  /** Writes everything queued now (tests, and before a worker is closed on purpose). */
+  async flush(): Promise<void> {
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    while (this.flushing) await this.flushing;
+    if (!this.pending.size && !this.touched.size) return;
+    this.flushing = this.write().finally(() => { this.flushing = null; });
+    await this.flushing;
+  }
+
+  private schedule(): void {
+    if (this.timer !== null) return;
+    this.timer = setTimeout(() => { this.timer = null; void this.flush().catch((e: unknown) => this.onError?.(e)); }, 50);
+  }
+
+  /** Called with the error of a background write (FailSafeCache's switch-off, when wrapped by it). */
+  onError: ((e: unknown) => void) | null = null;
+
+  private async write(): Promise<void> {
+    const entries = [...this.pending];
+    const touched = [...this.touched].filter((k) => !this.pending.has(k));
+    this.pending.clear();
+    this.touched.clear();
     const db = await this.open();
     if (this.total === null) this.total = await this.measure(db);
     const tx = db.transaction([VALUES, META], 'readwrite');
@@ -101,6 +138,10 @@ export class IdbRegimeCache implements RegimeCache {
       meta.put({ bytes, used } satisfies Meta, k);
       added += bytes;
     }
+    await Promise.all(touched.map(async (k) => {
+      const m = await req(meta.get(k) as IDBRequest<Meta | undefined>);
+      if (m) meta.put({ bytes: m.bytes, used }, k);
+    }));
     await done(tx);
     this.total += added;
     if (this.total > this.maxBytes) await this.evict(db);

@@ -1,14 +1,10 @@
 // `cli backtest`: the walk-forward regime-aware backtest on price files (issue 4).
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, expandMultiValues, parseCli } from '../args.ts';
-import { loadPanel } from '../load-data.ts';
-import { defaultConfig, validateConfig, applyOverrides, type RunConfig } from '../../core/config.ts';
 import type { BacktestResult } from '../../core/backtest/index.ts';
 import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS, loadRun, loadRunConfig } from '../run-pipeline.ts';
-import { panelHash } from '../../core/hash.ts';
 import { metricsTable, evidenceTable, factorTable, decadeTable, resultToCsv } from '../../core/backtest/report.ts';
-import { fitConfigToDataset } from '../../core/universe.ts';
 
 export const help = `Usage: npm run -s cli -- backtest --data FILE_OR_DIR... [--config run.json] [--set key=value ...] --out result.json
          [--csv DIR] [--workers N] [--cache DIR] [--json]

@@ -7,7 +7,7 @@ import { expandMultiValues, parseCli, CliError } from '../args.ts';
 import { loadPanel, type LoadedData } from '../load-data.ts';
 import { defaultConfig, type RunConfig } from '../../core/config.ts';
 import type { BacktestResult } from '../../core/backtest/index.ts';
-import { metricsTable, factorTable, decadeTable, paperComparison } from '../../core/backtest/report.ts';
+import { metricsTable, evidenceTable, factorTable, decadeTable, paperComparison } from '../../core/backtest/report.ts';
 import { fitConfigToDataset } from '../../core/universe.ts';
 import { panelHash } from '../../core/hash.ts';
 import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
@@ -97,7 +97,9 @@ function section(o: ResultsOutput): string {
     `asymmetric λ_enter = ${c.asymmetric.jumpPenaltyEnter}, λ_exit = ${c.asymmetric.jumpPenaltyExit}; TE target ${(c.trackingErrorTarget * 100).toFixed(0)}%, ` +
     `${c.costBps} bps costs (run took ${o.seconds.toFixed(1)} s on ${r.runStats.workers} worker threads: ${fits} regime fits, ${r.runStats.fitsFromCache} of them from the cache; ${stages}).`,
     ...[...(run.longHistory && run.data.range ? [`Data: ${run.data.range}`] : []), ...run.changes, ...r.notes].map((n, i) => `${i === 0 ? '\n' : ''}- ${n}`),
-    '', metricsTable(r, true), '', factorTable(r, true, true),
+    '', metricsTable(r, true), '',
+    'Evidence (95% stationary-bootstrap intervals, probabilistic Sharpe, track record needed; [docs/evidence.md](docs/evidence.md)):', '',
+    evidenceTable(r, true), '', factorTable(r, true, true),
   ];
   if (run.longHistory) {
     lines.push('', ...paperComparison(r), '', LONG_HISTORY_SETTING);
@@ -113,12 +115,14 @@ export async function run(argv: string[]): Promise<number> {
     sweep: { type: 'string' }, set: { type: 'string', multiple: true }, json: { type: 'boolean' }, ...PIPELINE_OPTIONS,
   });
   if (values.sweep !== undefined) {
-    let pipeline: Promise<CliPipeline> | null = null;
+    // One pipeline for every value of the sweep (made when the data are loaded): the regime paths
+    // are computed for the first value and reused by the others.
+    const session: { pipeline: Promise<CliPipeline> | null } = { pipeline: null };
     try {
       return await sweepReport(() => loadPanel(values.data ?? []), { sweep: values.sweep, set: values.set, json: values.json, out: values.out },
-        (data) => async (config) => (await (pipeline ??= panelHash(data.panel).then((key) => new CliPipeline(data.panel, key, values)))).run(config));
+        (data) => async (config) => (await (session.pipeline ??= panelHash(data.panel).then((key) => new CliPipeline(data.panel, key, values)))).run(config));
     } finally {
-      if (pipeline) await (await pipeline).close();
+      if (session.pipeline) await (await session.pipeline).close();
     }
   }
   if (!values.data?.length && !values['long-history']?.length) throw new CliError('give --data (ETF prices), --long-history (Ken French factor files) or both');

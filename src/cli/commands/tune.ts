@@ -14,7 +14,7 @@ import { loadPanel, type LoadedData } from '../load-data.ts';
 import { NodeEngineExecutor } from '../engine-pool.ts';
 import { openCacheDir } from '../dir-cache.ts';
 import { loadRunConfig } from '../run-pipeline.ts';
-import { applyOverrides, defaultConfig, featureCount, validateConfig, type RunConfig } from '../../core/config.ts';
+import { featureCount, validateConfig, type RunConfig } from '../../core/config.ts';
 import { BacktestDataError } from '../../core/backtest/prepare.ts';
 import { panelHash } from '../../core/hash.ts';
 import { sameTicker } from '../../core/data/panel.ts';

@@ -106,7 +106,8 @@ export class FailSafeCache implements RegimeCache {
     try { await this.inner.putMany(entries); } catch (e) { this.fail(e); }
   }
 
-  private fail(e: unknown): void {
+  /** Switches the store off (for a failure seen outside a call, e.g. a background write). */
+  fail(e: unknown): void {
     if (this.off) return;
     this.off = true;
     this.onError?.(e);

@@ -10,6 +10,7 @@ export type IdbRequest<T = unknown> = IDBRequest<T>;
 export type IdbValidKey = IDBValidKey;
 export type IdbKeyRange = IDBKeyRange;
 export type IdbTransactionMode = IDBTransactionMode;
+export type IdbTransaction = IDBTransaction;
 
 export interface BrowserGlobals {
   /** Missing in some private modes, and in node without fake-indexeddb. */

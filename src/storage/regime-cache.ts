@@ -9,7 +9,7 @@
 // separate from the data sets, runs and studies, so nothing there is ever touched by it.
 import type { RegimeCache } from '../core/pipeline/cache.ts';
 import { approxBytes } from '../core/pipeline/codec.ts';
-import type { BrowserGlobals, IdbDatabase } from './dom.d.ts';
+import type { BrowserGlobals, IdbDatabase, IdbRequest, IdbTransaction, IdbValidKey } from './dom.d.ts';
 import { STORE_DATABASES } from './db.ts';
 
 export const CACHE_DATABASE = STORE_DATABASES.cache;
@@ -20,14 +20,14 @@ export const CACHE_MAX_BYTES = 200 * 2 ** 20;
 
 interface Meta { bytes: number; used: number }
 
-function req<T>(r: IDBRequest<T>): Promise<T> {
+function req<T>(r: IdbRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
     r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
   });
 }
 
-function done(tx: IDBTransaction): Promise<void> {
+function done(tx: IdbTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
@@ -41,7 +41,7 @@ export class IdbRegimeCache implements RegimeCache {
   private total: number | null = null;
   private clock = 0;
 
-  constructor(readonly maxBytes = CACHE_MAX_BYTES, private readonly dbName = CACHE_DATABASE) {}
+  constructor(readonly maxBytes = CACHE_MAX_BYTES, private readonly dbName: string = CACHE_DATABASE) {}
 
   private open(): Promise<IdbDatabase> {
     if (this.db) return this.db;
@@ -53,7 +53,7 @@ export class IdbRegimeCache implements RegimeCache {
       if (!db.objectStoreNames.contains(VALUES)) db.createObjectStore(VALUES);
       if (!db.objectStoreNames.contains(META)) db.createObjectStore(META);
     };
-    const p = req(request).then((db) => {
+    const p = req<IdbDatabase>(request).then((db) => {
       // "Delete everything stored" (or another tab's upgrade) asks for the database: let go at once.
       db.onversionchange = () => { db.close(); if (this.db === p) this.db = null; };
       db.onclose = () => { if (this.db === p) this.db = null; };
@@ -88,7 +88,7 @@ export class IdbRegimeCache implements RegimeCache {
       const db = await this.open();
       const tx = db.transaction(VALUES, 'readonly');
       const values = tx.objectStore(VALUES);
-      const got = await Promise.all(missing.map((i) => req(values.get(keys[i]!) as IDBRequest<unknown>)));
+      const got = await Promise.all(missing.map((i) => req<unknown>(values.get(keys[i]!))));
       missing.forEach((i, j) => { out[i] = got[j]; if (got[j] !== undefined) this.touched.add(keys[i]!); });
     }
     if (this.touched.size) this.schedule();
@@ -139,7 +139,7 @@ export class IdbRegimeCache implements RegimeCache {
       added += bytes;
     }
     await Promise.all(touched.map(async (k) => {
-      const m = await req(meta.get(k) as IDBRequest<Meta | undefined>);
+      const m = await req<Meta | undefined>(meta.get(k));
       if (m) meta.put({ bytes: m.bytes, used }, k);
     }));
     await done(tx);
@@ -149,7 +149,7 @@ export class IdbRegimeCache implements RegimeCache {
 
   private async measure(db: IdbDatabase): Promise<number> {
     const tx = db.transaction(META, 'readonly');
-    const all = await req(tx.objectStore(META).getAll() as IDBRequest<Meta[]>);
+    const all = await req<Meta[]>(tx.objectStore(META).getAll());
     return all.reduce((a, m) => a + (m?.bytes ?? 0), 0);
   }
 
@@ -157,7 +157,7 @@ export class IdbRegimeCache implements RegimeCache {
   private async evict(db: IdbDatabase): Promise<void> {
     const tx = db.transaction([VALUES, META], 'readwrite');
     const meta = tx.objectStore(META), values = tx.objectStore(VALUES);
-    const [keys, metas] = await Promise.all([req(meta.getAllKeys()), req(meta.getAll() as IDBRequest<Meta[]>)]);
+    const [keys, metas] = await Promise.all([req<IdbValidKey[]>(meta.getAllKeys()), req<Meta[]>(meta.getAll())]);
     const order = keys.map((k, i) => ({ k, m: metas[i]! })).sort((a, b) => a.m.used - b.m.used);
     let total = order.reduce((a, e) => a + e.m.bytes, 0);
     for (const e of order) {

@@ -15,6 +15,7 @@ import { tmpdir, availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { studyFromJSON } from '../../src/core/tuning/serialize.ts';
 
 const DATA = '../shared/data/market';
 if (!existsSync(DATA)) {
@@ -22,6 +23,8 @@ if (!existsSync(DATA)) {
   process.exit(0);
 }
 const QUICK = process.env.PIPELINE_BENCH_QUICK === '1';
+/** PIPELINE_BENCH_STEPS=4,5 runs only those steps (1 is needed by 3's comparison and runs with it). */
+const STEPS = new Set((process.env.PIPELINE_BENCH_STEPS ?? '1,2,3,4,5').split(',').map((x) => Number(x.trim())));
 const tmp = mkdtempSync(join(tmpdir(), 'helix-pipeline-bench-'));
 console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}; load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
@@ -47,14 +50,19 @@ function backtest(name: string, args: string[]): { ms: number; stats: RunStats; 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 cli(['--help']); // builds the bundle if the sources changed, outside the measurements
 
+let w2: { content: string } | null = null;
+if (STEPS.has(1) || STEPS.has(3)) {
 // ---- 1. one and two workers, cold ----
 console.log('\n1. default backtest on the real data, cold (no cache): 1 vs 2 worker threads');
 const w1 = backtest('w1', ['--workers', '1']);
-const w2 = backtest('w2', ['--workers', '2']);
+const w2run = backtest('w2', ['--workers', '2']);
+w2 = w2run;
 console.log(`   1 worker:  ${s(w1.ms)} process, ${s(w1.stats.wallMs)} pipeline, ${w1.stats.fitsComputed} fits`);
-console.log(`   2 workers: ${s(w2.ms)} process, ${s(w2.stats.wallMs)} pipeline, ${w2.stats.fitsComputed} fits`);
-console.log(`   speed-up ${(w1.stats.wallMs / w2.stats.wallMs).toFixed(2)}× (pipeline), ${(w1.ms / w2.ms).toFixed(2)}× (process); results identical: ${w1.content === w2.content}`);
+console.log(`   2 workers: ${s(w2run.ms)} process, ${s(w2run.stats.wallMs)} pipeline, ${w2run.stats.fitsComputed} fits`);
+console.log(`   speed-up ${(w1.stats.wallMs / w2run.stats.wallMs).toFixed(2)}× (pipeline), ${(w1.ms / w2run.ms).toFixed(2)}× (process); results identical: ${w1.content === w2run.content}`);
+}
 
+if (STEPS.has(2)) {
 // ---- 2. warm cache, allocation setting changed ----
 console.log('\n2. re-run with --set trackingErrorTarget=0.03 on a warm cache');
 const cacheA = join(tmp, 'cache-a');
@@ -63,6 +71,8 @@ const te = backtest('te', ['--workers', '2', '--cache', cacheA, '--set', 'tracki
 console.log(`   cold run into the cache: ${s(warmup.ms)} process, ${warmup.stats.fitsComputed} fits`);
 console.log(`   TE 3% re-run: ${te.stats.fitsComputed} fits computed, ${te.stats.fitsFromCache} from the cache; work ${(te.stats.wallMs / 1000).toFixed(2)} s (pipeline), ${s(te.ms)} process`);
 
+}
+if (STEPS.has(3)) {
 // ---- 3. data cut at 2025-06-30, then the full data ----
 console.log('\n3. the real data cut at 2025-06-30, then the full data, same cache');
 const cutDir = join(tmp, 'cut');
@@ -77,8 +87,10 @@ const cut = backtest('cut', ['--data', cutDir, '--workers', '2', '--cache', cach
 const full = backtest('full', ['--data', DATA, '--workers', '2', '--cache', cacheB]);
 const share = full.stats.fitsComputed / (full.stats.fitsComputed + full.stats.fitsFromCache);
 console.log(`   cut data: ${cut.stats.fitsComputed} fits (${s(cut.ms)}); full data: ${full.stats.fitsComputed} fits computed, ${full.stats.fitsFromCache} from the cache (${(100 * share).toFixed(1)}% computed, ${s(full.ms)})`);
-console.log(`   the full-data result equals the cold run's: ${full.content === w2.content}`);
+console.log(`   the full-data result equals the cold run's: ${full.content === w2?.content}`);
+}
 
+if (STEPS.has(4)) {
 // ---- 4. tuning, then the backtest of the selection ----
 const trials = QUICK ? 10 : 50;
 console.log(`\n4. tuning 6 factors × ${trials} candidates (TPE, static selection): 1 vs 2 worker threads`);
@@ -91,8 +103,7 @@ const tune = (workers: number, cache?: string) => {
 const cacheC = join(tmp, 'cache-c');
 const t1 = tune(1);
 const t2 = tune(2, cacheC);
-const trialsOf = (text: string) => JSON.stringify((JSON.parse(text) as { trials: { params: unknown; score: unknown; factor: string; id: number }[] }).trials
-  .map((t) => [t.factor, t.id, t.params, t.score]).sort());
+const trialsOf = (text: string) => JSON.stringify(studyFromJSON(text, 'study').trials.map((t) => [t.factor, t.id, t.params, t.score]).sort());
 console.log(`   1 worker: ${s(t1.ms)}; 2 workers: ${s(t2.ms)}; speed-up ${(t1.ms / t2.ms).toFixed(2)}×; same trials: ${trialsOf(t1.study) === trialsOf(t2.study)}`);
 const sel = backtest('selection', ['--workers', '2', '--cache', cacheC, '--config', join(tmp, 'tuned-w2.json')]);
 const tuned = (sel.stats.paths ?? []).filter((p) => p.strategy === 'symmetric');
@@ -100,6 +111,8 @@ const other = (sel.stats.paths ?? []).filter((p) => p.strategy !== 'symmetric');
 console.log(`   backtest of the selection: tuned factors' (symmetric) paths ${tuned.reduce((a, p) => a + p.fitsComputed, 0)} fits computed, ` +
   `${tuned.reduce((a, p) => a + p.fitsFromCache, 0)} from the tuning's cache; the asymmetric strategy (not tuned) ${other.reduce((a, p) => a + p.fitsComputed, 0)} fits`);
 
+}
+if (STEPS.has(5)) {
 // ---- 5. start-up ----
 console.log('\n5. command-line start-up, `--help` (median of 5)');
 const median = (f: () => void) => {
@@ -113,5 +126,6 @@ const bundleMs = median(run(process.execPath, ['src/cli/launch.mjs', '--help']))
 const npmMs = median(run('npm', ['run', '-s', 'cli', '--', '--help']));
 const nodeMs = median(run(process.execPath, ['-e', '0']));
 console.log(`   tsx on the sources ${tsxMs.toFixed(0)} ms; the bundle ${bundleMs.toFixed(0)} ms (${(tsxMs / bundleMs).toFixed(1)}× faster); through npm run ${npmMs.toFixed(0)} ms; node alone ${nodeMs.toFixed(0)} ms`);
+}
 
 rmSync(tmp, { recursive: true, force: true });

@@ -151,7 +151,7 @@ export interface RunStats {
   /** Wall time per stage, ms (prepare, regimeFits, allocation, execution, metrics). */
   stages: Record<string, number>;
   /** Per regime path (factor and strategy): refits fitted and read from a cache. */
-  paths?: { factor: string; strategy: StrategyKind; fitsComputed: number; fitsFromCache: number }[];
+  paths?: { factor: string; strategy: StrategyKind; fitsComputed: number; fitsFromCache: number; /** Engine time of the path, ms. */ ms: number }[];
 }
 
 export interface BacktestProgress { stage: string; done: number; total: number }

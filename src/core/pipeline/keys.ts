@@ -12,7 +12,7 @@
 //   is named by its last refit's key and the digest of the rows it labels.
 // - A backtest result is named by the data set's content hash and the full configuration.
 import { Sha256, sha256Text } from './sha256.ts';
-import type { FactorModelParams } from '../backtest/regimePath.ts';
+import type { FactorInputs, FactorModelParams } from '../backtest/regimePath.ts';
 
 /**
  * Version of every computation a cached regime value depends on (features, preprocessing, the jump
@@ -23,14 +23,8 @@ import type { FactorModelParams } from '../backtest/regimePath.ts';
  */
 export const ENGINE_VERSION = 'helix-engine/1';
 
-export interface FactorInputRows {
-  dates: readonly string[];
-  active: Float64Array;
-  market: Float64Array;
-  vix?: Float64Array;
-  dgs2?: Float64Array;
-  dgs10?: Float64Array;
-}
+/** A factor's input rows: its calendar, active and market returns, and the environment levels when used. */
+export type FactorInputRows = FactorInputs;
 
 /**
  * Digests of the factor's input rows [0, n) for every n in `counts` (row counts, any order), from one

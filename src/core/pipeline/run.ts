@@ -188,7 +188,7 @@ export async function runPipeline(config: RunConfig, opts: PipelineOptions): Pro
   result.runStats = {
     workers: opts.executor.workers, fitsComputed, fitsFromCache, wallMs: now() - t0,
     stages: { regimePaths: t1 - t0, ...result.runStats.stages },
-    paths: tasks.map((t, i) => ({ factor: tickers[t.factorIndex]!, strategy: t.strategy, ...results[i]!.stats })),
+    paths: tasks.map((t, i) => ({ factor: tickers[t.factorIndex]!, strategy: t.strategy, ...results[i]!.stats, ms: results[i]!.ms })),
   };
   return result;
 }

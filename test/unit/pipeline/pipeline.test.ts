@@ -1,6 +1,7 @@
 // The run pipeline: results named by their inputs (conventions.md), bit-identical for any worker
 // count and cache state, and nothing computed twice.
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,5 +140,29 @@ describe('worker threads and the folder cache', async () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe('any cache state', async () => {
+  const p = generateDemoPanel(9, { start: '2009-01-01', end: '2015-12-31' });
+  const key = await panelHash(p);
+  const c = smallConfig();
+  c.factors = [{ ticker: 'QUAL' }, { ticker: 'VLUE' }];
+  c.refitFrequency = 'quarterly';
+  c.model.nInit = 2;
+  const full = new MemoryCache();
+  const reference = await runPipeline(c, { dataKey: key, executor: new InlineExecutor(p, key, full), panel: p });
+  const total = reference.runStats.fitsComputed;
+  const names: string[] = [];
+  for (const k of (full as unknown as { map: Map<string, unknown> }).map.keys()) names.push(k);
+
+  it('property: with any subset of the refits and chains cached, the same bits, and every fit counted once', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(fc.boolean(), { minLength: names.length, maxLength: names.length }), async (keep) => {
+      const cache = new MemoryCache();
+      names.forEach((n, i) => { if (keep[i]) cache.set(n, full.get(n)); });
+      const r = await runPipeline(c, { dataKey: key, executor: new InlineExecutor(p, key, cache), panel: p });
+      expect(content(r)).toBe(content(reference));
+      expect(r.runStats.fitsComputed + r.runStats.fitsFromCache).toBe(total);
+    }), { numRuns: 6 });
   }, 120_000);
 });

@@ -153,7 +153,12 @@ export async function runRegimeTasks(tasks: RegimeTask[], opts: PipelineOptions,
     return r;
   };
   try {
-    return await Promise.all(tasks.map(one));
+    // Longest first, so that no worker is left with a long path at the end: an asymmetric path
+    // re-sorts its states at every step and is the slower kind. Results keep the tasks' order.
+    const order = tasks.map((_, i) => i).sort((a, b) => Number(tasks[a]!.strategy === 'symmetric') - Number(tasks[b]!.strategy === 'symmetric') || a - b);
+    const out: RegimeTaskResult[] = new Array(tasks.length);
+    await Promise.all(order.map(async (i) => { out[i] = await one(tasks[i]!, i); }));
+    return out;
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     throttled?.flush();

@@ -19,6 +19,7 @@ const go = async (screen: string) => {
   await page.locator(`main[data-screen=${screen.toLowerCase()}]`).waitFor();
 };
 const shot = async (name: string, clipHeight?: number) => {
+  await page.evaluate('document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)');
   await page.waitForTimeout(800);
   await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: !clipHeight, ...(clipHeight ? { clip: { x: 0, y: 0, width: 1280, height: clipHeight } } : {}) });
   console.log(`screenshots: ${OUT}/${name}.png`);

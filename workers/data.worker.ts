@@ -1,4 +1,4 @@
-// The data worker (issue 2): parsing, the demo panel and content hashes run here, off the page's
+// The data worker: parsing, the demo panel and content hashes run here, off the page's
 // main thread. A thin shell over src/core/data (the squoosh pattern, conventions.md): the page
 // imports only `type DataWorkerApi` and talks to it through comlink.
 //

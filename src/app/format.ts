@@ -1,4 +1,4 @@
-// Numbers and dates formatted for people (issue 6, Look and feel). One locale for the whole app
+// Numbers and dates formatted for people (Look and feel). One locale for the whole app
 // (en-US digits: "1,234.5", "12.3%") so that what a browser test reads on screen is the same on
 // every machine; dates are written "18 Jul 2013", which no reader can take for day/month swapped.
 // Pure functions: no DOM, usable in components, workers and node tests.

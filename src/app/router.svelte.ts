@@ -1,5 +1,5 @@
-// Which screen is showing. Plain state, not the URL: the URL hash is reserved for share links
-// (issue 6), and a static host at any sub-path needs no server routes.
+// Which screen is showing. Plain state, not the URL: the URL hash is reserved for share links,
+// and a static host at any sub-path needs no server routes.
 import { SCREENS, type ScreenId } from './screens.ts';
 
 export class Router {

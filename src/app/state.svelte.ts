@@ -61,7 +61,7 @@ export class AppState {
 
   /**
    * First open: list the stored data sets; when there are none, make the simulated demo in the
-   * worker, store it and select it (issue 2, "There on first open without any upload").
+   * worker, store it and select it ("There on first open without any upload").
    */
   async start(): Promise<void> {
     this.phase = 'starting';

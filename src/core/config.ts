@@ -26,7 +26,7 @@ export interface DatasetRef {
   lastDate: string;
 }
 
-/** A change of a factor's regime-model parameters from a date on (a tuning-chosen path, issue 5). */
+/** A change of a factor's regime-model parameters from a date on (a tuning-chosen path). */
 export interface ParameterChange {
   /** ISO date from which these values apply (the re-tune date); entries strictly ascending. */
   from: string;

@@ -1,4 +1,4 @@
-// Content hashes (issue 2: a data set's id is the SHA-256 of its normalised panel). Web Crypto is
+// Content hashes (a data set's id is the SHA-256 of its normalised panel). Web Crypto is
 // present in node ≥ 20, workers and pages, so the same bytes give the same id everywhere.
 import type { Panel } from './data/panel.ts';
 

@@ -6,7 +6,7 @@
 // `np.random.RandomState`, which is what the authors' `jumpmodels` library seeds with
 // `random_state=0`. Matching its seeding and its draws bit for bit means `new Rng(s)` reproduces the
 // reference's k-means++ starts for `random_state=s` exactly, so our fits can be compared to the
-// reference start by start (method.md §3, issue 3 "Agreement with the reference").
+// reference start by start (method.md §3).
 //
 // Draw-for-draw equivalences with NumPy (verified in test/unit/regime/random.test.ts):
 //   new Rng(s).next()        == RandomState(s).random_sample()

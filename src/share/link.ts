@@ -1,4 +1,4 @@
-// Share links (issue 6): the URL hash carries the run configuration, versioned and compressed.
+// Share links: the URL hash carries the run configuration, versioned and compressed.
 //
 //   #run=v1.<payload>     payload = base64url( deflate( UTF-8( canonical JSON of the RunConfig ) ) )
 //

@@ -1,4 +1,4 @@
-// Stored data sets (issue 2, Storage). One IndexedDB database (db.ts, "helix-datasets") holds two
+// Stored data sets (Storage). One IndexedDB database (db.ts, "helix-datasets") holds two
 // kinds of record under array keys:
 //   ['meta',  id] → DatasetMeta   small: name, dates, tickers, roles, a summary of the import report
 //   ['panel', id] → PanelRecord   big: the aligned panel with its Float64Arrays
@@ -10,7 +10,7 @@
 //
 // Every write is one IndexedDB transaction: saving puts the panel first and then the index entry,
 // and either both land or neither does (a failed write aborts the transaction, so the previous
-// state is intact — issue 2, "a failed write leaves the previous state intact").
+// state is intact).
 import { promisifyRequest, type UseStore } from 'idb-keyval';
 import type { AssetRole, Panel } from '../core/data/panel.ts';
 import type { FileReport, PanelReport } from '../core/data/types.ts';

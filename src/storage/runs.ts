@@ -28,7 +28,7 @@ const INDEX_KEY = 'index';
 
 /**
  * A store that opens its database for each operation and closes it as soon as the operation's
- * transaction ends. For the backtest worker: it spends a minute in one synchronous loop between
+ * transaction ends. For the engine worker: it can spend a long while in one synchronous loop between
  * reading and writing, and an open connection it cannot close meanwhile would block "Delete
  * everything stored" (a database deletion waits for every open connection) for that long.
  */

@@ -1,4 +1,4 @@
-// Saved tuning studies (issue 5): the study definition and every trial, written as trials finish, so
+// Saved tuning studies: the study definition and every trial, written as trials finish, so
 // that a reload shows them and a cancelled or interrupted study can be resumed (core/tuning/study.ts
 // re-proposes the same trials deterministically and skips the finished ones).
 //

@@ -1,4 +1,4 @@
-// Allocation and metrics figures (issue 4): the daily cost the walk-forward backtest pays.
+// Allocation and metrics figures: the daily cost the walk-forward backtest pays.
 // Real ETF returns from ../shared/data/market when present, else a synthetic 7-asset series.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// Benchmark (issue 6, Performance): the initial JavaScript a first visit downloads, gzipped, and
+// Benchmark (Performance): the initial JavaScript a first visit downloads, gzipped, and
 // the first render time on localhost in headless Chromium.
 //
 //   npx tsx test/bench/bundle.bench.ts [runs]      (default 7 page loads)

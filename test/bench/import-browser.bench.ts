@@ -1,4 +1,4 @@
-// Benchmark (issue 2, Performance): a ~50 MB price file imports in the data worker while the page
+// Benchmark (Performance): a ~50 MB price file imports in the data worker while the page
 // stays responsive. In headless Chromium against the built app, a PerformanceObserver('longtask')
 // records every main-thread task over 50 ms; the target is none over 100 ms.
 //

@@ -1,4 +1,4 @@
-// Import benchmark (issue 2, "Performance"): prints figures, asserts nothing.
+// Import benchmark ("Performance"): prints figures, asserts nothing.
 //   1. The ten real files of ../shared/data/market (~78,000 rows) through importFiles in node:
 //      the first (cold) run and the median of 5 further runs. Target: under 1 s.
 //   2. A generated ~50 MB long-layout CSV (date,ticker,open,high,low,close,adj close,volume):

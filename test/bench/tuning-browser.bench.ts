@@ -1,4 +1,4 @@
-// Benchmark (issue 5, Performance, "in Chromium"): candidates per second per core of the Tune
+// Benchmark (Performance, "in Chromium"): candidates per second per core of the Tune
 // screen's browser worker pool, and the projected wall time of the issue's goal — 6 factors × 50
 // candidates with monthly refits on 2 cores. In headless Chromium against the built app, the way a
 // person does it: the real market data (../shared/data/market) are uploaded on the Data screen

@@ -1,4 +1,4 @@
-// The Backtest and Periods screens in real headless Chromium against the built app (issue 6):
+// The Backtest and Periods screens in real headless Chromium against the built app:
 // first open runs the demo backtest by itself and its metrics equal `cli backtest --data demo`
 // exactly; while the worker runs no main-thread task exceeds 100 ms; every chart draws; the
 // Periods table agrees with the run; exports download; a run can be cancelled; a reload shows the

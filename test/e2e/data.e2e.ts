@@ -1,4 +1,4 @@
-// The Data screen in real headless Chromium against the built app (issue 2, Browser tests):
+// The Data screen in real headless Chromium against the built app (Browser tests):
 // first open lists and charts the simulated demo; two files of different formats import and
 // report; save survives a reload; rename, roles and delete work; a broken file shows its error
 // and changes nothing stored; the demo's CSV files download; no request leaves the origin.
@@ -127,7 +127,7 @@ describe('Data screen in Chromium', () => {
     expect(await items.count()).toBe(1);
     await expect(items.first().locator('.badge.simulated').textContent()).resolves.toBe('Simulated');
     await expect(page.locator('[data-testid=selected-dataset] h3').textContent()).resolves.toContain('Simulated');
-    // The demo covers the default universe over at least 20 years (issue 2, The demo data set).
+    // The demo covers the default universe over at least 20 years (The demo data set).
     const roles = await page.locator('[data-testid=roles] tbody th').allTextContents();
     expect(roles).toEqual(expect.arrayContaining(['SPY', 'QUAL', 'MTUM', 'USMV', 'VLUE', 'SIZE', 'IWF', 'VIX', 'DGS2', 'DGS10']));
     const pixels = await paintedPixels(page);

@@ -1,4 +1,4 @@
-// End to end on real market data in headless Chromium (issue 6, Browser tests): upload the files
+// End to end on real market data in headless Chromium (Browser tests): upload the files
 // of ../shared/data/market/ on the Data screen, save them as a data set, run the backtest with the
 // paper's defaults, and get the same metrics as `cli backtest` on the same folder (and the same
 // content hash). Skipped, with the reason printed, when the folder is absent. Slow: one full

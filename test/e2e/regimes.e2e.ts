@@ -1,4 +1,4 @@
-// The Regimes and Method screens in real headless Chromium against the built app (issue 6): the
+// The Regimes and Method screens in real headless Chromium against the built app: the
 // demo run's regimes are drawn for every factor (bands, statistics, transition matrix, feature
 // weights across refits) and every number on screen equals `cli backtest --data demo` on the same
 // configuration; "Fit one model live" streams its iterations, converges, and gives the same model

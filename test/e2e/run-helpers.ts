@@ -1,4 +1,4 @@
-// Helpers for the browser tests of the Backtest, Periods and share-link screens (issue 6):
+// Helpers for the browser tests of the Backtest, Periods and share-link screens:
 // reading the run's status and the metric cells off the page, the CLI run to compare against,
 // and a long-task recorder. Code that runs inside the page is passed as strings: the test
 // project is type-checked without the DOM library.

@@ -1,4 +1,4 @@
-// Share links in real headless Chromium against the built app (issue 6, Share links): a run's
+// Share links in real headless Chromium against the built app (Share links): a run's
 // link opened in a fresh browser context (its own, empty storage) reproduces identical metrics,
 // and the same numbers as the CLI; a link whose data set is not on this machine says which one it
 // needs and offers the import or the demo data; broken and hostile links show a friendly message

@@ -1,4 +1,4 @@
-// Storage on the browser's real IndexedDB (issue 2, "real IndexedDB in Chromium"): what the app
+// Storage on the browser's real IndexedDB ("real IndexedDB in Chromium"): what the app
 // writes is read back with the raw IndexedDB API (not through the app's code), a second tab sees
 // the same data, a separate browser profile does not, and "delete everything" really deletes.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';

@@ -17,7 +17,7 @@ Chart.defaults.animation = false;
  * chart.js's first chart on a page runs its code cold (interpreted, empty caches) and, on top,
  * makes the page lay itself out: together a long main-thread task (100-190 ms measured). This
  * builds and destroys a small chart on a detached canvas first, in a task of its own, so that the
- * cold-code part never lands in the same task as the first real chart (issue 6: no main-thread
+ * cold-code part never lands in the same task as the first real chart (no main-thread
  * task over 100 ms while workers run).
  */
 export async function warmUp(): Promise<void> {

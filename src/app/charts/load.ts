@@ -1,4 +1,4 @@
-// Lazy access to chart.js (issue 6: chart-heavy code loads on demand, the initial JavaScript stays
+// Lazy access to chart.js (chart-heavy code loads on demand, the initial JavaScript stays
 // small). The first call fetches the chunk; later calls reuse it.
 import type { Chart as ChartType } from 'chart.js';
 

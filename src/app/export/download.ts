@@ -1,4 +1,4 @@
-// Downloads (issue 6, Exports): a result as JSON, series and weights as CSV, each chart as PNG.
+// Downloads (Exports): a result as JSON, series and weights as CSV, each chart as PNG.
 // Everything is made in the page and handed to the browser as a blob: URL (allowed by the CSP in
 // index.html; nothing is uploaded anywhere). The URL is revoked once the download has started.
 

@@ -1,4 +1,4 @@
-// "Fit one model live" (issue 6, Regimes screen): the state of one sparse-jump-model fit running
+// "Fit one model live" (Regimes screen): the state of one sparse-jump-model fit running
 // in workers/fit.worker.ts — the request the person set up, the EM iterations as they arrive
 // (at most 10 messages a second: the worker gates them on its clock; each message carries the
 // iterations since the previous one, so none may be dropped here), the finished fit,

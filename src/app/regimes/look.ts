@@ -1,4 +1,4 @@
-// How regimes look on screen (issue 6, Look and feel): a colour-blind-safe colour per state
+// How regimes look on screen (Look and feel): a colour-blind-safe colour per state
 // (Okabe-Ito bluish green for bull, vermillion for bear, global.css --bull / --bear) AND a fill
 // pattern and a name, so that no chart relies on colour alone. States are ordered bull (0) … bear
 // (K − 1) everywhere (method.md §3). Display only: grouping labels into runs is not finance.

@@ -1,4 +1,4 @@
-// The Tune screen's "start a study" form (issue 5 + 6) and its translation into a core
+// The Tune screen's "start a study" form and its translation into a core
 // StudyDefinition (src/core/tuning/types.ts): search space (method.md §7 default ranges, editable),
 // sampler, trials, seed and selection mode. The values are kept as text, as typed; `buildDefinition`
 // validates them (with core's own validateDefinition) and says what is wrong in words.

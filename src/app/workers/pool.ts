@@ -1,4 +1,4 @@
-// A small, generic pool of comlink workers (issue 2, "a small worker pool that later issues reuse").
+// A small, generic pool of comlink workers ("a small worker pool that later issues reuse").
 //
 //   const pool = new WorkerPool<MyApi>(() => new Worker(new URL('../../../workers/my.worker.ts', import.meta.url), { type: 'module' }));
 //   const job = pool.run((api) => api.fit(input, progressCallback((p) => (fraction = p))));

@@ -1,4 +1,4 @@
-// `cli backtest`: the walk-forward regime-aware backtest on price files (issue 4).
+// `cli backtest`: the walk-forward regime-aware backtest on price files.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, expandMultiValues, parseCli } from '../args.ts';

@@ -1,5 +1,5 @@
 // `npm run -s cli -- fit`: fit a jump model (jm | sjm | cjm) to a feature matrix from CSV and write
-// the result as JSON (issue 3). Bad input -> one-line error, exit code 2.
+// the result as JSON. Bad input -> one-line error, exit code 2.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import Papa from 'papaparse';

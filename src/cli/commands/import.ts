@@ -1,6 +1,6 @@
 // `npm run -s cli -- import FILE... [--json]`: the importer of src/core/data on the command line.
 // Prints each file's report and the panel summary; exits 2 with the reasons when nothing usable
-// was found (issue 2, "Command line").
+// was found ("Command line").
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { CliError, parseCli } from '../args.ts';

@@ -5,7 +5,7 @@ import { decadePeriodWindows, periodInputFromResult, periodTable } from '../metr
 import { EVIDENCE_DEFINITIONS, formatEvidence, excludesZero, type EvidenceKey, type Interval } from '../metrics/evidence.ts';
 import type { BacktestResult, PortfolioSeries, Series } from './index.ts';
 
-/** The rows of the main table (issue 4): absolute metrics, then active against EW and the market. */
+/** The rows of the main table: absolute metrics, then active against EW and the market. */
 const ABSOLUTE: MetricKey[] = ['cagr', 'volatility', 'sharpe', 'sortino', 'maxDrawdown', 'calmar', 'annualTurnover'];
 const ACTIVE: MetricKey[] = ['activeReturn', 'trackingError', 'informationRatio'];
 

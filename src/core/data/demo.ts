@@ -1,4 +1,4 @@
-// The demo data set (issue 2): simulated, seeded daily prices for the default universe — SPY, the six
+// The demo data set: simulated, seeded daily prices for the default universe — SPY, the six
 // factor ETFs, VIX and the 2- and 10-year yields — so the app works on first open without anyone's
 // data, and so a person sees what files the importer expects (panelToCsvFiles).
 //

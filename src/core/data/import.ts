@@ -1,4 +1,4 @@
-// importFiles (issue 2): several files at once → one report per file, the aligned panel and its
+// importFiles: several files at once → one report per file, the aligned panel and its
 // report, and the files waiting for a day/month answer. Synchronous and never throws.
 import type { ImportInput, ImportOptions, ImportResult } from './types.ts';
 import { parseFile, type ParsedSeries } from './parse.ts';

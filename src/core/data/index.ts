@@ -1,4 +1,4 @@
-// The data-import API (issue 2): src/core/data's public surface for the Data screen, the import
+// The data-import API: src/core/data's public surface for the Data screen, the import
 // worker, storage and the CLI. Everything here is plain data in, plain data out.
 export type { Panel, PanelSeries, AssetRole } from './panel.ts';
 export { DEFAULT_MARKET, DEFAULT_FACTORS, DEFAULT_ENVIRONMENT, FACTOR_NAMES, seriesByRole, findSeries, sameTicker } from './panel.ts';

@@ -1,5 +1,5 @@
 // Panel helpers around storage and the command line: JSON without typed arrays, and re-alignment of
-// a stored panel when the user edits roles (issue 2: roles are editable).
+// a stored panel when the user edits roles (roles are editable).
 import type { AssetRole, Panel } from './panel.ts';
 import type { ImportOptions } from './types.ts';
 import type { ParsedSeries } from './parse.ts';

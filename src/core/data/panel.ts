@@ -37,7 +37,7 @@ export interface Panel {
   series: PanelSeries[];
 }
 
-/** Default roles for the default universe (issue 2); everything else starts as 'unused' prices. */
+/** Default roles for the default universe; everything else starts as 'unused' prices. */
 export const DEFAULT_MARKET = 'SPY';
 export const DEFAULT_FACTORS = ['QUAL', 'MTUM', 'USMV', 'VLUE', 'SIZE', 'IWF'] as const;
 export const DEFAULT_ENVIRONMENT = ['VIX', 'DGS2', 'DGS10'] as const;

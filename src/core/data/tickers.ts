@@ -84,5 +84,5 @@ export function looksLikeFredId(t: string): boolean {
   return /^(VIXCLS|VIX|DGS\d+(MO)?|DTB\d+|T10Y2Y|T10Y3M|T5YIE|T10YIE|BAMLH0A0HYM2|DFF|DFEDTARU|TEDRATE|SOFR|DEXUSEU|DCOILWTICO)$/.test(t);
 }
 
-/** Environment series of the default universe: levels, not prices (issue 2). */
+/** Environment series of the default universe: levels, not prices. */
 export const ENVIRONMENT_TICKERS = new Set(['VIX', 'DGS2', 'DGS10']);

@@ -1,4 +1,4 @@
-// The import API's types (issue 2). src/core/data implements them; the Data screen, the worker and
+// The import API's types. src/core/data implements them; the Data screen, the worker and
 // the CLI consume them. Plain data only: everything here crosses a worker boundary.
 import type { AssetRole, Panel } from './panel.ts';
 

@@ -1,6 +1,6 @@
-// Sub-period metrics (issue 6, the Periods screen): one run's performance table (method.md §10)
+// Sub-period metrics (the Periods screen): one run's performance table (method.md §10)
 // over calendar years, "since" windows and custom windows, side by side for the strategies, the
-// equal-weight benchmark and the market. Pure: the Periods screen asks the backtest worker for it.
+// equal-weight benchmark and the market. Pure: the Periods screen asks an engine worker for it.
 //
 // Every window is cut from the run's evaluation window (method.md §6: returns from the first
 // refit + 2 on), so the "full" window reproduces the result's own metrics bit for bit: the same

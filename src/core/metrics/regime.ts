@@ -1,4 +1,4 @@
-// Per-factor regime statistics (issue 4 / the Regimes screen of issue 6): switches per year,
+// Per-factor regime statistics (the Regimes screen): switches per year,
 // per-state active-return statistics, durations and the transition matrix, and the single-factor
 // long-short diagnostic of method.md §6. Labels are small integers 0 … K−1 (0 = bull, K−1 = bear,
 // method.md §3); a negative label means "no label" (warm-up rows, days before the first fit) and

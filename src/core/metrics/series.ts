@@ -1,4 +1,4 @@
-// Series for the tearsheet (issue 6): wealth, drawdowns and the largest drawdown episodes, rolling
+// Series for the tearsheet: wealth, drawdowns and the largest drawdown episodes, rolling
 // one-year Sharpe and information ratio, monthly and annual returns, and window slicing by date.
 // Inputs are the evaluation window only (method.md §10); outputs are plain arrays and objects.
 

@@ -1,4 +1,4 @@
-// Regime statistics of a label path (issue 3; method.md §10 "regime switches per year").
+// Regime statistics of a label path (method.md §10 "regime switches per year").
 import type { RegimeStats } from './types.ts';
 
 /**

@@ -2,7 +2,7 @@
 // factor's full walk-forward path with constant hyperparameters, turned into its daily single-factor
 // long-short returns `clip(μ_state / 5%, −1, 1) × a_t`.
 //
-// Pure core: it runs unchanged in the main thread, a node worker thread (src/cli/tune-worker.ts) and
+// Pure core: it runs unchanged in the main thread, a node worker thread (src/cli/engine-worker.ts) and
 // a browser Web Worker. It calls exactly the backtest's own functions (prepareBacktestData,
 // buildFactorContext, computeFactorPath, longShortFromPath) with the backtest's own seeds, so a
 // candidate's path is bit-identical to the path `runBacktest` computes for the same parameters

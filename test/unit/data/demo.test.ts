@@ -1,4 +1,4 @@
-// The demo data set (issue 2): deterministic for a seed, realistic in size (market vol ≈ 16 %/yr,
+// The demo data set: deterministic for a seed, realistic in size (market vol ≈ 16 %/yr,
 // factor active vol 2-8 %/yr), persistent regimes, VIX bursts in crises, yields that move like
 // yields; its CSV files re-import to the same panel, and public/demo holds exactly those files.
 import { describe, it, expect } from 'vitest';

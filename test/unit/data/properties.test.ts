@@ -1,4 +1,4 @@
-// Properties (issue 2): the importer never throws, on any string or bytes, and always returns a
+// Properties: the importer never throws, on any string or bytes, and always returns a
 // report per file; generated valid files in several layouts round-trip exactly (the panel holds the
 // decimals written in the file, on the dates written in the file).
 import { describe, it, expect } from 'vitest';

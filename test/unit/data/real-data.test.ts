@@ -1,4 +1,4 @@
-// Real data (issue 2): every CSV in ../shared/data/market/ imports into 7 price assets and 3
+// Real data: every CSV in ../shared/data/market/ imports into 7 price assets and 3
 // environment series with the first/last dates its README states. Read in place, never copied.
 import { describe, it, expect } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';

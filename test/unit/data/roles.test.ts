@@ -1,4 +1,4 @@
-// Roles (issue 2): defaults for the default universe, user overrides, one market at most.
+// Roles: defaults for the default universe, user overrides, one market at most.
 import { describe, it, expect } from 'vitest';
 import { assignDefaultRoles, resolveRoles } from '../../../src/core/data/roles.ts';
 import { buildPanel } from '../../../src/core/data/align.ts';

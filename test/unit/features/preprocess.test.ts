@@ -1,5 +1,5 @@
 // Preprocessing of method.md §2: clip at mean ± 3 std (population), then standardise with the
-// clipped training column's mean and std; fitted on training rows only (issue 3 item 4).
+// clipped training column's mean and std; fitted on training rows only.
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { fitPreprocessor, applyPreprocessor } from '../../../src/core/features/index.ts';

@@ -1,4 +1,4 @@
-// Sub-period metrics (src/core/metrics/periods.ts, the Periods screen of issue 6).
+// Sub-period metrics (src/core/metrics/periods.ts, the Periods screen).
 // References: computeMetrics (method.md §10) on the same days, sliced by hand; compounding across
 // calendar years; the result's own metrics for the full window.
 import { describe, it, expect } from 'vitest';

@@ -1,4 +1,4 @@
-// `npm run -s cli -- fit` (issue 3 "Command line"): options, result.json keys, exit code 2 with a
+// `npm run -s cli -- fit`: options, result.json keys, exit code 2 with a
 // one-line message on bad input. Spawns the CLI as a user would.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';

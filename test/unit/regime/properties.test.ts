@@ -1,4 +1,4 @@
-// Properties of the regime engine (issue 3 item 5, method.md §3-§5) on simulated data and on the
+// Properties of the regime engine (method.md §3-§5) on simulated data and on the
 // reference fixtures when present.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';

@@ -1,4 +1,4 @@
-// Agreement with the authors' reference library `jumpmodels` 0.1.1 (issue 3, "Agreement with the
+// Agreement with the authors' reference library `jumpmodels` 0.1.1 ("Agreement with the
 // reference", items 1-3), over every case of ref_synA, ref_synB and ref_ndx in
 // ../shared/fixtures/jumpmodels. Expected values are the fixtures' own fields (see its README).
 import { describe, it, expect } from 'vitest';

@@ -1,4 +1,4 @@
-// regimeStats on a hand-checked label path (issue 3: frequency, mean duration, switches per year,
+// regimeStats on a hand-checked label path (frequency, mean duration, switches per year,
 // transition matrix, mean and volatility of the target per state). The fixture comparison of the
 // per-state mean / vol / transition matrix is in reference.test.ts.
 import { describe, it, expect } from 'vitest';

@@ -1,4 +1,4 @@
-// Share links that were handed out and must keep opening forever (issue 6: "Old link versions keep
+// Share links that were handed out and must keep opening forever ("Old link versions keep
 // loading"). Never edit these strings: when the link format changes, add a new fixture beside them.
 
 /**

@@ -1,4 +1,4 @@
-// Share links (src/share/link.ts, issue 6): round trips, the v1 fixture that must keep opening,
+// Share links (src/share/link.ts): round trips, the v1 fixture that must keep opening,
 // and every kind of broken or hostile link, which must give a friendly message and never throw.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';

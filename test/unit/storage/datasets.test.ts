@@ -1,4 +1,4 @@
-// Data set storage in node over fake-indexeddb (issue 2, Storage tests). The same code runs on the
+// Data set storage in node over fake-indexeddb (Storage tests). The same code runs on the
 // browser's real IndexedDB in test/e2e/data.e2e.ts.
 import 'fake-indexeddb/auto';
 import { describe, it, expect } from 'vitest';

@@ -1,4 +1,4 @@
-// `cli tune` end to end on the bundled demo data (issue 5): worker threads, determinism across the
+// `cli tune` end to end on the bundled demo data: worker threads, determinism across the
 // number of workers, the configuration it writes, Ctrl-C and resume, bad input. Each run is small
 // (one factor, 4-6 trials, a 7-year slice of the demo data, 3-year minimum window, 2 k-means++ starts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';

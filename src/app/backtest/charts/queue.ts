@@ -1,6 +1,6 @@
 // Drawing a tearsheet means creating about ten charts of thousands of points. Done in one go
 // that is a long main-thread task; queued here, each chart is created in its own task, so the
-// page stays responsive (issue 6: no main-thread task over 100 ms) and the first chart shows early.
+// page stays responsive (no main-thread task over 100 ms) and the first chart shows early.
 
 const queue: (() => void)[] = [];
 let scheduled = false;

@@ -42,7 +42,10 @@ export function throttle<A extends unknown[]>(
 
   const throttled = ((...args: A) => {
     const t = clock.now();
-    if (t - last >= intervalMs && timer === null) {
+    // The interval has passed: deliver now, even when a trailing timer is set — inside a
+    // synchronous loop that timer cannot fire until the loop ends.
+    if (t - last >= intervalMs) {
+      if (timer !== null) { clock.clearTimeout(timer); timer = null; }
       last = t;
       pending = null;
       fn(...args);

@@ -204,6 +204,17 @@ describe('throttle', () => {
     expect(at.length).toBeLessThanOrEqual(32);
   });
 
+  it('inside a synchronous loop (no timer can fire) a call still goes through each time the interval has passed', () => {
+    let t = 0;
+    const clock = { now: () => t, setTimeout: () => 1, clearTimeout: () => {} };
+    const calls: number[] = [];
+    const f = throttle((x: number) => calls.push(x), 100, clock);
+    for (let i = 0; i <= 550; i++) { f(i); t++; }
+    expect(calls).toEqual([0, 100, 200, 300, 400, 500]);
+    f.flush();
+    expect(calls).toEqual([0, 100, 200, 300, 400, 500, 550]);
+  });
+
   it('flush delivers the pending call now; cancel drops it', () => {
     const clock = fakeClock();
     const calls: string[] = [];

@@ -25,7 +25,6 @@ import { periodTable, periodInputFromResult, type PeriodSource, type PeriodTable
 import { planStudy, analyseStudy, type StudyAnalysis, type StudyPlan } from '../src/core/tuning/plan.ts';
 import type { TuningStrategy } from '../src/core/tuning/evaluate.ts';
 import type { StudyState } from '../src/core/tuning/types.ts';
-import { throttle } from '../src/core/throttle.ts';
 import { usableSeed, type SeedContents } from '../src/core/pipeline/seed.ts';
 
 /**
@@ -38,10 +37,9 @@ function buildId(): string {
   return href.split('/').pop() || 'dev';
 }
 
-let cacheProblem: string | null = null;
 const idb = new IdbRegimeCache();
-const disable = (e: unknown) => { cacheProblem = e instanceof Error ? e.message : String(e); };
-const persistent = new FailSafeCache(idb, disable);
+// A full or failing store only switches caching off (results are computed again, nothing is lost).
+const persistent = new FailSafeCache(idb, (e) => console.warn(`Helix: the regime cache in this browser is switched off (${e instanceof Error ? e.message : String(e)}); results are computed again`));
 // Writes happen in the background: a failure there switches the store off the same way.
 idb.onError = (e) => persistent.fail(e);
 const engine = new Engine(new LayeredCache([new MemoryCache(96 * 2 ** 20), persistent]));
@@ -82,11 +80,9 @@ const api = {
     engine.setData(key, panel);
   },
 
-  /** One regime task; its arrays are transferred to the page. Progress at most 10 times a second. */
+  /** One regime task; its arrays are transferred to the page. Progress at most 10 times a second (the engine throttles it). */
   async regimes(task: RegimeTask, onProgress?: (p: TaskProgress) => void): Promise<RegimeTaskResult> {
-    const report = onProgress ? throttle((p: TaskProgress) => void onProgress(p), 100) : undefined;
-    const r = await engine.regimes({ ...task, config: checked(task.config) }, report);
-    report?.flush();
+    const r = await engine.regimes({ ...task, config: checked(task.config) }, onProgress && ((p) => void onProgress(p)));
     const buffers = [r.path.labels.buffer, r.path.mu.buffer] as ArrayBuffer[];
     if (r.path.inSampleLabels) buffers.push(r.path.inSampleLabels.buffer as ArrayBuffer);
     if (r.longShort) buffers.push(r.longShort.buffer as ArrayBuffer);
@@ -159,11 +155,6 @@ const api = {
     const res = await fetch(url);
     if (!res.ok) return [];
     return usableSeed(new Uint8Array(await res.arrayBuffer()), dataKey);
-  },
-
-  /** Why this browser's regime cache is switched off, or null when it works. */
-  cacheProblem(): string | null {
-    return cacheProblem;
   },
 };
 

@@ -57,10 +57,15 @@ export class BrowserExecutor implements RegimeExecutor {
 /**
  * The rest of a result whose head a worker sent: weights, diagnostics, then the factors two at a
  * time. Each part is its own message, so the page reads a big result in several short tasks.
+ * `whole: false` fetches the diagnostics only (a result read for its figures, never drawn).
  */
-export async function fetchRest(api: Remote<EngineWorkerApi>, head: BacktestResult): Promise<BacktestResult> {
-  const weights = await api.heldWeights();
+export async function fetchRest(api: Remote<EngineWorkerApi>, head: BacktestResult, whole = true): Promise<BacktestResult> {
   const diagnostics = await api.heldDiagnostics();
+  if (!whole) {
+    await api.release();
+    return { ...head, diagnostics };
+  }
+  const weights = await api.heldWeights();
   const factors: BacktestResult['factors'] = [];
   for (let from = 0; ; from += 2) {
     const part = await api.heldFactors(from, from + 2);
@@ -100,12 +105,16 @@ export class EngineClient {
     });
   }
 
-  /** Allocation, execution and metrics on the gathered paths, in a worker; the result is stored there. */
-  assemble(key: string, config: RunConfig, paths: RegimePaths): Job<BacktestResult> {
+  /**
+   * Allocation, execution and metrics on the gathered paths, in a worker. A result to show is stored
+   * there and comes whole; `{ show: false }` (a result read for its figures only, e.g. a point of
+   * the turnover frontier) is neither stored nor sent with its weights and factor series.
+   */
+  assemble(key: string, config: RunConfig, paths: RegimePaths, { show = true } = {}): Job<BacktestResult> {
     const panel = this.panels.get(key);
     return this.pool.run(async (api) => {
       if (panel) await withData(api, key, panel);
-      return fetchRest(api, await api.assemble(key, config, paths));
+      return fetchRest(api, await api.assemble(key, config, paths, show), show);
     });
   }
 

@@ -26,7 +26,7 @@ import type { AppState } from '../state.svelte.ts';
 import type { Router } from '../router.svelte.ts';
 import type { ScreenId } from '../screens.ts';
 import { EngineClient } from './engine-client.ts';
-import { fitConfigToDataset, sameDataset, type FittedConfig } from './universe.ts';
+import { fitConfigToDataset, sameDataset, type DatasetLike, type FittedConfig } from './universe.ts';
 import { runPipeline, PipelineCancelled, type PipelineProgress, type FactorProgress } from '../../core/pipeline/run.ts';
 import { MemoryCache } from '../../core/pipeline/cache.ts';
 import { configDifferences } from '../../core/config-diff.ts';
@@ -59,6 +59,12 @@ export interface RunStateDeps {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** `config` fitted to the data set (core fitConfigToDataset) and validated, or why it does not fit. */
+function fitTo(config: RunConfig, ds: DatasetLike): { config: RunConfig } | { error: string } {
+  const checked = validateConfig(fitConfigToDataset(config, ds).config);
+  return checked.ok ? { config: checked.config } : { error: `The configuration does not fit “${ds.name}”: ${checked.errors.map((e) => e.message).join('; ')}` };
 }
 
 export class RunState {
@@ -162,14 +168,13 @@ export class RunState {
       this.error = `The configuration is not valid: ${base.errors.map((e) => `${e.field || 'configuration'}: ${e.message}`).join('; ')}`;
       return;
     }
-    const fitted = fitConfigToDataset(base.config, ds);
-    const checked = validateConfig(fitted.config);
-    if (!checked.ok) {
+    const fitted = fitTo(base.config, ds);
+    if ('error' in fitted) {
       this.status = 'error';
-      this.error = `The configuration does not fit “${ds.name}”: ${checked.errors.map((e) => e.message).join('; ')}`;
+      this.error = fitted.error;
       return;
     }
-    const cfg = checked.config;
+    const cfg = fitted.config;
     this.config = cfg;
     this.status = 'running';
     this.runningOn = { id: ds.id, name: ds.name };
@@ -275,14 +280,15 @@ export class RunState {
   /**
    * The backtest of `config` on the selected data set, without showing it (the turnover frontier's
    * runs): the stored result, or the pipeline with this page's regime paths, which settings that
-   * change only allocation or execution reuse entirely.
+   * change only allocation or execution reuse entirely. Not stored, so the person's own runs stay
+   * in the run store; without weights and factor series (nothing draws them).
    */
   async backtestOf(config: RunConfig): Promise<BacktestResult> {
     const ds = this.app.selected;
     if (!ds) throw new Error('No data set is selected: pick the one this result was made on, on the Data screen.');
-    const checked = validateConfig(fitConfigToDataset(config, ds).config);
-    if (!checked.ok) throw new Error(`The configuration does not fit “${ds.name}”: ${checked.errors.map((e) => e.message).join('; ')}`);
-    const cfg = checked.config;
+    const fitted = fitTo(config, ds);
+    if ('error' in fitted) throw new Error(fitted.error);
+    const cfg = fitted.config;
     this.client.open(ds.id, ds.panel);
     if (this.useStore) {
       const stored = await this.client.storedResult(cfg).promise.catch(() => null);
@@ -291,7 +297,7 @@ export class RunState {
     if (ds.simulated) await this.seed(ds.id);
     return runPipeline(cfg, {
       dataKey: ds.id, executor: this.client.executor, taskCache: this.paths,
-      assemble: (paths: RegimePaths) => this.client.assemble(ds.id, cfg, paths).promise,
+      assemble: (paths: RegimePaths) => this.client.assemble(ds.id, cfg, paths, { show: false }).promise,
     });
   }
 
@@ -327,15 +333,14 @@ export class RunState {
     const remembered = await this.remembered(ds.id);
     if (this.app.selected?.id !== ds.id || this.result || this.running) return;
     if (remembered) this.config = remembered;
-    const fitted = fitConfigToDataset(this.config, ds);
-    const checked = validateConfig(fitted.config);
-    if (!checked.ok) return;
+    const fitted = fitTo(this.config, ds);
+    if ('error' in fitted) return;
     try {
       this.client.open(ds.id, ds.panel);
       const token = this.token;
-      const result = await this.client.storedResult(checked.config).promise;
+      const result = await this.client.storedResult(fitted.config).promise;
       if (!result || token !== this.token || this.app.selected?.id !== ds.id || this.result) return;
-      this.config = checked.config;
+      this.config = fitted.config;
       this.result = result;
       this.fromStore = true;
       // Shown from the store, not run: the run's status stays as it was.

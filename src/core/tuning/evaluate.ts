@@ -2,17 +2,18 @@
 // factor's full walk-forward path with constant hyperparameters, turned into its daily single-factor
 // long-short returns `clip(μ_state / 5%, −1, 1) × a_t`.
 //
-// Pure core: it runs unchanged in the main thread, a node worker thread (src/cli/engine-worker.ts) and
-// a browser Web Worker. It calls exactly the backtest's own functions (prepareBacktestData,
-// buildFactorContext, computeFactorPath, longShortFromPath) with the backtest's own seeds, so a
-// candidate's path is bit-identical to the path `runBacktest` computes for the same parameters
-// (tested) — the chosen parameters then reproduce in a backtest configuration (apply.ts).
+// Pure core. `candidateModel` is the model a candidate fits; the pipeline's Engine
+// (core/pipeline/engine.ts) runs candidates with it in workers, through the regime cache. The
+// direct evaluation here (buildTuningContext + evaluateCandidate) computes one candidate
+// synchronously with exactly the backtest's own functions (prepareBacktestData,
+// buildFactorContext, computeFactorPath, longShortFromPath) and seeds, so a candidate's path is
+// bit-identical to the path `runBacktest` computes for the same parameters (tested) — the chosen
+// parameters then reproduce in a backtest configuration (apply.ts).
 //
-// Sharing (method.md §7 "features once per factor, preprocessing once per refit"; §11 "no mutable
-// state shared across trials"): a `TuningContext` holds the prepared data, the factor's features and
-// its per-refit preprocessors. It is built once per (data, configuration, factor) and only ever read
-// afterwards; every evaluation allocates its own buffers (computeFactorPath does), so candidates
-// evaluated one after the other, or interleaved, cannot influence each other.
+// No mutable state is shared across trials (method.md §11): a `TuningContext` holds the prepared
+// data, the factor's features and its per-refit preprocessors, and is only ever read; every
+// evaluation allocates its own buffers (computeFactorPath does), so candidates evaluated one after
+// the other, or interleaved, cannot influence each other.
 import { sameTicker, type Panel } from '../data/panel.ts';
 import { featureCount, penaltyMatrixFor, serializeConfig, type RunConfig, type StrategyKind } from '../config.ts';
 import { prepareBacktestData, type BacktestData } from '../backtest/prepare.ts';
@@ -138,59 +139,4 @@ export function evaluateCandidate(ctx: TuningContext, params: CandidateParams, o
  */
 export function tuningConfigKey(config: RunConfig): string {
   return serializeConfig({ ...config, dataset: null });
-}
-
-interface CacheEntry {
-  panel: Panel;
-  config: RunConfig;
-  data: BacktestData;
-  factors: Map<string, TuningContext>;
-}
-
-/**
- * Contexts by (data key, configuration, factor), so a worker builds each factor's context once and
- * every candidate after that only reads it. `dataKey` identifies the panel (its content hash in the
- * CLI and the app); the configuration half is `tuningConfigKey(config)`. Keeps the `maxEntries`
- * most recently used (data, configuration) pairs.
- */
-export class TuningContextCache {
-  private readonly entries = new Map<string, CacheEntry>();
-  /** Number of factor contexts built so far (a worker should build each once). */
-  builds = 0;
-
-  constructor(private readonly maxEntries = 2) {
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new Error(`TuningContextCache: maxEntries must be a whole number ≥ 1, got ${maxEntries}`);
-  }
-
-  get size(): number {
-    let n = 0;
-    for (const e of this.entries.values()) n += e.factors.size;
-    return n;
-  }
-
-  /** The context of `ticker` for this data and configuration, built on first use. */
-  context(dataKey: string, panel: Panel, config: RunConfig, ticker: string): TuningContext {
-    const key = `${dataKey}\u0000${tuningConfigKey(config)}`;
-    let entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key); // re-insert: most recently used last
-      this.entries.set(key, entry);
-    } else {
-      entry = { panel, config, data: prepareBacktestData(panel, config), factors: new Map() };
-      this.entries.set(key, entry);
-      while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    }
-    const t = ticker.toUpperCase(); // the cache's key: any spelling of a ticker finds its context
-    let ctx = entry.factors.get(t);
-    if (!ctx) {
-      ctx = buildTuningContext(entry.panel, entry.config, t, entry.data, key);
-      entry.factors.set(t, ctx);
-      this.builds++;
-    }
-    return ctx;
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
 }

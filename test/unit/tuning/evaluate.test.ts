@@ -7,8 +7,9 @@ import { describe, it, expect } from 'vitest';
 import { generateDemoPanel } from '../../../src/core/data/demo.ts';
 import { defaultConfig, resolveFactorModel, validateConfig, type RunConfig, type StrategyKind } from '../../../src/core/config.ts';
 import { runBacktest, type BacktestResult } from '../../../src/core/backtest/index.ts';
+import { Engine } from '../../../src/core/pipeline/engine.ts';
 import {
-  buildTuningContext, candidateModel, evaluateCandidate, TuningContextCache, CandidateError, tuningConfigKey,
+  buildTuningContext, candidateModel, evaluateCandidate, CandidateError, tuningConfigKey,
 } from '../../../src/core/tuning/evaluate.ts';
 import { applySelection, applyStudy, ApplyError } from '../../../src/core/tuning/apply.ts';
 import { runStudy } from '../../../src/core/tuning/study.ts';
@@ -163,27 +164,27 @@ describe('no shared mutable state; the context cache', () => {
     expect(A.jumpPenalty).toBe(15);
   });
 
-  it('builds each (data, configuration, factor) context once and keeps the most recent pairs', () => {
-    const cache = new TuningContextCache(1);
-    const q1 = cache.context(DATA_KEY, panel, config, 'QUAL');
-    const q2 = cache.context(DATA_KEY, panel, config, 'qual');
-    const m = cache.context(DATA_KEY, panel, config, 'MTUM');
+  it('the engine builds each (data, configuration, factor) context once; settings that cannot reach it share it', () => {
+    const engine = new Engine();
+    engine.setData(DATA_KEY, panel);
+    const q1 = engine.context(DATA_KEY, config, 0);
+    const q2 = engine.context(DATA_KEY, JSON.parse(JSON.stringify(config)) as RunConfig, 0);
+    const m = engine.context(DATA_KEY, config, 1);
     expect(q2).toBe(q1);
     expect(m).not.toBe(q1);
-    expect(cache.builds).toBe(2);
-    expect(cache.size).toBe(2);
-    // An equal configuration (another object) hits; a different one (nInit) builds anew and evicts.
-    expect(cache.context(DATA_KEY, panel, JSON.parse(JSON.stringify(config)) as RunConfig, 'QUAL')).toBe(q1);
+    expect(engine.contextsBuilt).toBe(2);
+    // Model settings (nInit) and the data set reference do not reach the features or preprocessors.
     const other = { ...config, model: { ...config.model, nInit: 3 } };
     expect(tuningConfigKey(other)).not.toBe(tuningConfigKey(config));
-    const q3 = cache.context(DATA_KEY, panel, other, 'QUAL');
-    expect(q3).not.toBe(q1);
-    expect(cache.builds).toBe(3);
-    expect(cache.size).toBe(1);
-    // The data set reference is not part of the key (the data key is).
+    expect(engine.context(DATA_KEY, other, 0)).toBe(q1);
     const withDataset = { ...other, dataset: { id: 'x', name: 'x', hash: 'x', firstDate: '2010-01-01', lastDate: '2016-12-30' } };
-    expect(cache.context(DATA_KEY, panel, withDataset, 'QUAL')).toBe(q3);
-    expect(cache.context('another-data', panel, other, 'QUAL')).not.toBe(q3);
+    expect(engine.context(DATA_KEY, withDataset, 0)).toBe(q1);
+    // The training window does, and so does another data set.
+    const q3 = engine.context(DATA_KEY, { ...config, trainMinYears: 4 }, 0);
+    expect(q3).not.toBe(q1);
+    engine.setData('another-data', panel);
+    expect(engine.context('another-data', config, 0)).not.toBe(q1);
+    expect(engine.contextsBuilt).toBe(4);
   });
 });
 

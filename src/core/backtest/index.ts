@@ -21,7 +21,6 @@ import { StrategyExecution } from './trading.ts';
 import { buildFactorContext, computeFactorPath, longShortFromPath, type FactorContext, type FactorModelParams, type FactorPath, type RefitRecord } from './regimePath.ts';
 import type { Refit } from './schedule.ts';
 import { FACTOR_FEATURE_NAMES, ENVIRONMENT_FEATURE_NAMES } from '../features/index.ts';
-import type { SyncCache } from '../pipeline/cache.ts';
 import { prepareBacktestData, BacktestDataError, type BacktestData } from './prepare.ts';
 
 export { prepareBacktestData, BacktestDataError, type BacktestData } from './prepare.ts';
@@ -161,8 +160,6 @@ export interface BacktestHooks {
   isCancelled?: () => boolean;
   /** Clock for the per-stage timings (defaults to performance.now / Date.now). */
   now?: () => number;
-  /** An in-memory cache of refits and chains (pipeline/keys.ts names); none by default. */
-  cache?: SyncCache;
 }
 
 export class BacktestCancelled extends Error { constructor() { super('backtest cancelled'); } }
@@ -216,7 +213,7 @@ export function runBacktest(panel: Panel, config: RunConfig, hooks: BacktestHook
     for (let f = 0; f < F; f++) {
       const ctx = contexts[f]!;
       cancelled();
-      list.push(computeFactorPath(ctx, settingsFor(config, ctx, data.dates, kind), f, hooks.cache, stats));
+      list.push(computeFactorPath(ctx, settingsFor(config, ctx, data.dates, kind), f, stats));
       doneFits += ctx.refits.length;
       hooks.onProgress?.({ stage: 'fitting regime models', done: doneFits, total: totalFits });
     }

@@ -25,7 +25,6 @@ import type { Refit } from './schedule.ts';
 import type { ResolvedFactorModel } from '../config.ts';
 import { longShortPosition, longShortReturns } from '../metrics/regime.ts';
 import { chainKey, chainName, prefixDigests, refitKey, refitName, settingText } from '../pipeline/keys.ts';
-import type { SyncCache } from '../pipeline/cache.ts';
 
 export interface FactorInputs {
   /** The trading calendar of the arrays below (ISO dates). */
@@ -344,19 +343,14 @@ export function muFromLabels(labels: Int8Array, refits: readonly RefitRecord[]):
   return mu;
 }
 
-/** Drives `factorPathSteps` synchronously against an optional in-memory cache. */
-export function computeFactorPath(ctx: FactorContext, settingAt: (refitIndex: number) => FactorModelParams, factorIndex = 0,
-  cache?: SyncCache, stats?: PathStats, onProgress?: (done: number, total: number) => void): FactorPath {
+/** Computes a path directly: `factorPathSteps` driven synchronously with no cache (every refit is fitted). */
+export function computeFactorPath(ctx: FactorContext, settingAt: (refitIndex: number) => FactorModelParams, factorIndex = 0, stats?: PathStats): FactorPath {
   const gen = factorPathSteps(ctx, settingAt, factorIndex, stats);
   let reply: (unknown | undefined)[] | undefined;
   for (;;) {
     const step = gen.next(reply);
     if (step.done) return step.value;
-    const s = step.value;
-    reply = undefined;
-    if (s.op === 'get') reply = s.names.map((n) => cache?.get(n));
-    else if (s.op === 'put') { if (cache) for (const [k, v] of s.entries) cache.set(k, v); }
-    else onProgress?.(s.done, s.total);
+    reply = step.value.op === 'get' ? step.value.names.map(() => undefined) : undefined;
   }
 }
 

@@ -13,14 +13,8 @@ export interface RegimeCache {
   putMany(entries: readonly (readonly [string, unknown])[]): Promise<void>;
 }
 
-/** Synchronous access, for in-process runs that must not await (runBacktest). */
-export interface SyncCache {
-  get(key: string): unknown | undefined;
-  set(key: string, value: unknown): void;
-}
-
 /** An in-memory LRU cache bounded by the approximate bytes of its values. */
-export class MemoryCache implements RegimeCache, SyncCache {
+export class MemoryCache implements RegimeCache {
   private readonly map = new Map<string, { value: unknown; bytes: number }>();
   private total = 0;
   constructor(readonly maxBytes = 256 * 2 ** 20) {}
@@ -50,7 +44,6 @@ export class MemoryCache implements RegimeCache, SyncCache {
     }
   }
 
-  clear(): void { this.map.clear(); this.total = 0; }
 
   async getMany(keys: readonly string[]): Promise<(unknown | undefined)[]> {
     return keys.map((k) => this.get(k));

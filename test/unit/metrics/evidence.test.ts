@@ -160,9 +160,10 @@ describe('PSR, standard error and minimum track record (Bailey & López de Prado
 });
 
 describe('PSR and DSR are monotone in their inputs (fast-check)', () => {
-  // In these ranges (per-day SR and SR* within ±0.1, |g3| ≤ 2, 1 + g3² ≤ g4 ≤ 20) the derivative of
-  // (SR − SR*)/√(1 − g3·SR + (g4 − 1)/4·SR²) in SR is positive: its numerator is
-  // 1 − g3(SR + SR*)/2 + (g4 − 1)·SR·SR*/4 > 1 − 0.2 − 0.05 > 0.
+  // In these ranges (per-day SR and SR* within ±0.15 once a step is added, |g3| ≤ 2, 1 + g3² ≤ g4 ≤ 20)
+  // the derivative of (SR − SR*)/√(1 − g3·SR + (g4 − 1)/4·SR²) in SR is positive: its numerator is
+  // 1 − g3(SR + SR*)/2 + (g4 − 1)·SR·SR*/4 > 1 − 0.3 − 0.11 > 0. The step is added whole, never clipped
+  // at a bound: a clipped step can shrink to one ulp, below the rounding of the PSR itself.
   const moments = fc.record({
     sharpe: fc.double({ min: -0.1, max: 0.1, noNaN: true }),
     skewness: fc.double({ min: -2, max: 2, noNaN: true }),
@@ -172,7 +173,7 @@ describe('PSR and DSR are monotone in their inputs (fast-check)', () => {
   const step = fc.double({ min: 1e-4, max: 0.05, noNaN: true });
   it('PSR rises with SR and falls with SR*', () => {
     fc.assert(fc.property(moments, step, fc.double({ min: -0.1, max: 0.1, noNaN: true }), (m, d, srStar) => {
-      const up = { ...m, sharpe: Math.min(0.1, m.sharpe + d) };
+      const up = { ...m, sharpe: m.sharpe + d };
       expect(probabilisticSharpe(up, srStar)).toBeGreaterThanOrEqual(probabilisticSharpe(m, srStar));
       expect(probabilisticSharpe(m, srStar + d)).toBeLessThanOrEqual(probabilisticSharpe(m, srStar));
     }));
@@ -186,11 +187,13 @@ describe('PSR and DSR are monotone in their inputs (fast-check)', () => {
   });
   it('DSR falls with the number of trials and with their Sharpe variance, and rises with SR', () => {
     const trials = fc.integer({ min: 1, max: 2000 });
-    const variance = fc.double({ min: 0, max: 0.01, noNaN: true });
+    // V = 0 exactly (SR0 = 0 for every N), or at least 1e-8: below that √V moves SR0 by less than the
+    // rounding of the PSR, and "falls" can only be checked to the last bit.
+    const variance = fc.oneof(fc.constant(0), fc.double({ min: 1e-8, max: 0.01, noNaN: true }));
     fc.assert(fc.property(moments, trials, fc.integer({ min: 1, max: 500 }), variance, step, (m, N, more, V, d) => {
       expect(deflatedSharpe(m, N + more, V)).toBeLessThanOrEqual(deflatedSharpe(m, N, V));
       expect(deflatedSharpe(m, N, V + d * d)).toBeLessThanOrEqual(deflatedSharpe(m, N, V));
-      expect(deflatedSharpe({ ...m, sharpe: Math.min(0.1, m.sharpe + d) }, N, Math.min(V, 0.0001))).toBeGreaterThanOrEqual(deflatedSharpe(m, N, Math.min(V, 0.0001)));
+      expect(deflatedSharpe({ ...m, sharpe: m.sharpe + d }, N, Math.min(V, 0.0001))).toBeGreaterThanOrEqual(deflatedSharpe(m, N, Math.min(V, 0.0001)));
     }));
   });
   it('the expected maximum Sharpe ratio SR0 grows with N', () => {

@@ -1,13 +1,7 @@
 // What differs between two run configurations, in words a person reads ("Tracking-error target: 2%
 // → 3%"), from the configuration's own field table (config.ts describeConfig), so that a screen can
 // say exactly which settings a result on screen belongs to.
-import { describeConfig, type RunConfig } from './config.ts';
-
-function valueAt(config: RunConfig, path: string): unknown {
-  let v: unknown = config;
-  for (const part of path.split('.')) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
-  return v;
-}
+import { configValue, describeConfig, type RunConfig } from './config.ts';
 
 function show(v: unknown, percent: boolean): string {
   if (v === null || v === undefined) return '—';
@@ -22,7 +16,7 @@ export function configDifferences(a: RunConfig, b: RunConfig): string[] {
   const out: string[] = [];
   for (const f of describeConfig()) {
     if (f.path === 'dataset' || f.path.includes('<TICKER>')) continue;
-    const x = valueAt(a, f.path), y = valueAt(b, f.path);
+    const x = configValue(a, f.path), y = configValue(b, f.path);
     if (JSON.stringify(x) !== JSON.stringify(y)) out.push(`${f.label}: ${show(x, !!f.percent)} → ${show(y, !!f.percent)}`);
   }
   // Per-factor settings (overrides, penalty matrices, tuned parameter paths).

@@ -361,7 +361,7 @@ function percentText(x: number): string {
  * for a factor's own value; the dotted path only where there is no label. ConfigError.field keeps
  * the path (code and the CLI's --set use it).
  */
-function nameOf(field: string): string {
+export function settingName(field: string): string {
   const f = FIELD_BY_PATH.get(field);
   if (f) return f.label;
   const m = /^factors\.([^.]+)\.(?:schedule\[(\d+)\]\.)?(\w+)$/.exec(field);
@@ -413,7 +413,7 @@ class Collector {
 /** Check one scalar; returns the (normalised) value or undefined after recording an error. */
 function checkScalar(spec: ScalarSpec, field: string, v: unknown, c: Collector): unknown {
   const allowed = allowedText(spec);
-  const name = nameOf(field), range = rangeText(spec);
+  const name = settingName(field), range = rangeText(spec);
   switch (spec.type) {
     case 'number': {
       if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -665,10 +665,10 @@ export function validateConfig(raw: unknown): ConfigResult {
 
 function crossChecks(cfg: RunConfig, c: Collector): void {
   if (cfg.trainMinYears > cfg.trainMaxYears) {
-    c.add('trainMinYears', cfg.trainMinYears, `${nameOf('trainMinYears')}: ${cfg.trainMinYears} exceeds the ${nameOf('trainMaxYears').toLowerCase()} (${cfg.trainMaxYears}): the minimum window must not be longer than the maximum`, `1 to trainMaxYears (${cfg.trainMaxYears})`);
+    c.add('trainMinYears', cfg.trainMinYears, `${settingName('trainMinYears')}: ${cfg.trainMinYears} exceeds the ${settingName('trainMaxYears').toLowerCase()} (${cfg.trainMaxYears}): the minimum window must not be longer than the maximum`, `1 to trainMaxYears (${cfg.trainMaxYears})`);
   }
   if (cfg.startDate && cfg.endDate && cfg.startDate >= cfg.endDate) {
-    c.add('endDate', cfg.endDate, `${nameOf('endDate')}: ${cfg.endDate} must come after the ${nameOf('startDate').toLowerCase()} ${cfg.startDate}`, `after ${cfg.startDate}`);
+    c.add('endDate', cfg.endDate, `${settingName('endDate')}: ${cfg.endDate} must come after the ${settingName('startDate').toLowerCase()} ${cfg.startDate}`, `after ${cfg.startDate}`);
   }
   if (!cfg.strategies.symmetric && !cfg.strategies.asymmetric) {
     c.add('strategies', 'none', 'Strategies: choose at least one of the symmetric and asymmetric strategies', 'symmetric and/or asymmetric');
@@ -684,7 +684,7 @@ function crossChecks(cfg: RunConfig, c: Collector): void {
     const env = [cfg.environment.vix, cfg.environment.yield2y, cfg.environment.yield10y];
     for (const [i, t] of env.entries()) {
       const key = ['vix', 'yield2y', 'yield10y'][i]!;
-      if (sameTicker(t, cfg.market) || seen.has(t.toUpperCase())) c.add(`environment.${key}`, t, `${nameOf(`environment.${key}`)}: ${t} is already the market or a factor; it must be a level series of its own`);
+      if (sameTicker(t, cfg.market) || seen.has(t.toUpperCase())) c.add(`environment.${key}`, t, `${settingName(`environment.${key}`)}: ${t} is already the market or a factor; it must be a level series of its own`);
     }
     if (new Set(env.map((t) => t.toUpperCase())).size !== 3) c.add('environment', env.join(','), 'environment: VIX, 2-year and 10-year series must be three different tickers');
   }
@@ -694,7 +694,7 @@ function crossChecks(cfg: RunConfig, c: Collector): void {
   const D = cfg.useEnvironment ? FEATURES_WITH_ENVIRONMENT : FEATURES_WITHOUT_ENVIRONMENT;
   const checkKappa = (field: string, v: number | undefined) => {
     if (v !== undefined && v > D) {
-      c.add(field, v, `${nameOf(field)}: ${v} exceeds the ${D} features available${cfg.useEnvironment ? '' : ' without environment series'} (method §4: 1 ≤ κ² ≤ D)`, `1 to ${D}`);
+      c.add(field, v, `${settingName(field)}: ${v} exceeds the ${D} features available${cfg.useEnvironment ? '' : ' without environment series'} (method §4: 1 ≤ κ² ≤ D)`, `1 to ${D}`);
     }
   };
   checkKappa('model.maxFeatures', cfg.model.maxFeatures);
@@ -714,10 +714,17 @@ function setScalar(cfg: RunConfig, path: string, v: unknown): void {
   else ((cfg as unknown as Record<string, Record<string, unknown>>)[path.slice(0, dot)]!)[path.slice(dot + 1)] = v;
 }
 
-function getScalar(cfg: RunConfig, path: string): unknown {
-  const dot = path.indexOf('.');
-  if (dot < 0) return (cfg as unknown as Record<string, unknown>)[path];
-  return ((cfg as unknown as Record<string, Record<string, unknown>>)[path.slice(0, dot)]!)[path.slice(dot + 1)];
+/**
+ * The value at a dotted path of a configuration, as `--set`, the field table and messages name it:
+ * `trackingErrorTarget`, `model.k`, `factors.QUAL.jumpPenalty` (the factor found by its ticker, in
+ * any case); undefined where there is none.
+ */
+export function configValue(config: RunConfig, path: string): unknown {
+  const m = /^factors\.([^.]+)\.(\w+)$/.exec(path);
+  if (m) return (config.factors.find((f) => sameTicker(f.ticker, m[1]!)) as Record<string, unknown> | undefined)?.[m[2]!];
+  let o: unknown = config;
+  for (const k of path.split('.')) o = o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
+  return o;
 }
 
 // --------------------------------------------------------------------------------------------
@@ -869,7 +876,7 @@ export function describeConfig(): ConfigFieldInfo[] {
     return info;
   };
   for (const f of SCALAR_FIELDS) {
-    rows.push(toInfo(f, getScalar(DEFAULT_CONFIG, f.path)));
+    rows.push(toInfo(f, configValue(DEFAULT_CONFIG, f.path)));
     if (f.path === 'market') {
       rows.push({ path: 'factors', group: 'universe', label: 'Factors', type: 'tickers', default: DEFAULT_FACTOR_TICKERS.join(','), unit: 'tickers',
         allowed: `1 to ${MAX_FACTORS} distinct tickers, not the market`,

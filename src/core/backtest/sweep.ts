@@ -9,7 +9,7 @@
 // picks numbers out of the results.
 //
 // Caveat shown with every table: choosing a value after seeing the table is an in-sample choice.
-import { applyOverride, describeConfig, type ConfigFieldInfo, type RunConfig } from '../config.ts';
+import { applyOverride, configValue, describeConfig, type ConfigFieldInfo, type RunConfig } from '../config.ts';
 import { formatMetric } from '../metrics/performance.ts';
 import type { BacktestResult, PortfolioSeries } from './index.ts';
 import { textTable } from './report.ts';
@@ -92,17 +92,6 @@ export function parseSweepSpec(text: string): SweepSpec {
   return { field, values };
 }
 
-function readPath(config: RunConfig, path: string): unknown {
-  const parts = path.split('.');
-  if (parts[0] === 'factors' && parts.length === 3) {
-    const f = config.factors.find((x) => x.ticker === parts[1]!.toUpperCase()) as Record<string, unknown> | undefined;
-    return f?.[parts[2]!];
-  }
-  let o: unknown = config;
-  for (const k of parts) o = o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
-  return o;
-}
-
 /**
  * The configuration of every value: `base` with `field` set (validated by core applyOverride, so
  * "2%" works where `--set` takes it). Throws SweepError naming the field or value at fault.
@@ -116,7 +105,7 @@ export function sweepConfigs(base: RunConfig, spec: SweepSpec): { text: string; 
   return spec.values.map((text) => {
     const r = applyOverride(base, `${spec.field}=${text}`);
     if (!r.ok) throw new SweepError(`--sweep ${spec.field}=${text}: ${r.errors.map((e) => e.message).join('; ')}`);
-    return { text, value: readPath(r.config, spec.field) as number | string | boolean, config: r.config };
+    return { text, value: configValue(r.config, spec.field) as number | string | boolean, config: r.config };
   });
 }
 

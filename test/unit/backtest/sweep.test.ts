@@ -17,6 +17,12 @@ describe('sweep of one setting', () => {
     expect(sweepConfigs(defaultConfig(), parseSweepSpec('model.k=2,3')).map((r) => r.config.model.k)).toEqual([2, 3]);
   });
 
+  it('reads a factor\'s value by its ticker as written (Ken French "Mom"), in any case', () => {
+    const french: RunConfig = { ...defaultConfig(), market: 'Mkt', factors: [{ ticker: 'Mom' }, { ticker: 'Smb' }] };
+    expect(sweepConfigs(french, parseSweepSpec('factors.Mom.jumpPenalty=10,20')).map((r) => r.value)).toEqual([10, 20]);
+    expect(sweepConfigs(french, parseSweepSpec('factors.MOM.jumpPenalty=30')).map((r) => r.value)).toEqual([30]);
+  });
+
   it('a sweep that cannot run says what is wrong and what to write', () => {
     const bad: [string, RegExp][] = [
       ['noTradeBand', /expects field=value,value/], ['noTradeBand=', /no values/], ['foo=1,2', /not a setting that can be swept.*noTradeBand/],

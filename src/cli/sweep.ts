@@ -1,11 +1,11 @@
 // `cli report --sweep field=v1,v2,…`: the same backtest at several values of one setting, as a
 // table per value and strategy (core/backtest/sweep.ts). The base is the default configuration
-// with any `--set` overrides; each value is a full run through `runner` (the plain backtest here).
+// with any `--set` overrides, fitted to the data; each value is a full run through the session's runner.
 import { writeFileSync } from 'node:fs';
 import { CliError } from './args.ts';
 import type { LoadedData } from './load-data.ts';
-import { applyOverrides, defaultConfig, type RunConfig } from '../core/config.ts';
-import { runBacktest, BacktestDataError } from '../core/backtest/index.ts';
+import type { RunConfig } from '../core/config.ts';
+import { loadRunConfig } from './run-pipeline.ts';
 import { parseSweepSpec, runSweep, sweepConfigs, sweepTable, SweepError, type BacktestRunner, type SweepSpec } from '../core/backtest/sweep.ts';
 
 export interface SweepReportOptions {
@@ -18,17 +18,20 @@ export interface SweepReportOptions {
 /** The caveat printed under every sweep table. */
 export const SWEEP_CAVEAT = 'Every value is run over the same out-of-sample window: choosing a value after seeing this table is an in-sample choice, and its figures overstate what that choice would have earned.';
 
+/** What a sweep runs on: the data, the configuration fitted to them, and the backtest of a configuration. */
+export interface SweepSession {
+  data: LoadedData;
+  config: RunConfig;
+  run: BacktestRunner;
+}
+
 /**
- * Checks the sweep and the overrides (exit 2 with what to fix, before any data is read), loads the
- * data, runs every value through `runner` (default: the plain backtest of `data.panel`) and prints.
+ * Checks the sweep and the overrides (exit 2 with what to fix, before any data is read), then
+ * `open`s the data with the base configuration (the CLI's loadRun: the data read and the
+ * configuration fitted to them, as for `backtest`), runs every value and prints.
  */
-export async function sweepReport(load: () => Promise<LoadedData>, options: SweepReportOptions, runner?: (data: LoadedData) => BacktestRunner): Promise<number> {
-  let base: RunConfig = defaultConfig();
-  if (options.set?.length) {
-    const r = applyOverrides(base, options.set);
-    if (!r.ok) throw new CliError(r.errors.map((e) => `--set ${e.field}: ${e.message}`).join('; '));
-    base = r.config;
-  }
+export async function sweepReport(options: SweepReportOptions, open: (base: RunConfig) => Promise<SweepSession>): Promise<number> {
+  const base = loadRunConfig(undefined, options.set);
   let spec: SweepSpec;
   try {
     spec = parseSweepSpec(options.sweep);
@@ -37,18 +40,13 @@ export async function sweepReport(load: () => Promise<LoadedData>, options: Swee
     if (e instanceof SweepError) throw new CliError(e.message);
     throw e;
   }
-  const data = await load();
-  const run: BacktestRunner = runner ? runner(data) : async (config) => runBacktest(data.panel, config);
+  const { data, config, run } = await open(base);
   const t0 = Date.now();
   let sweep;
   try {
     let last = t0;
-    sweep = await runSweep(base, spec, async (config) => {
-      try { return await run(config); } catch (e) {
-        if (e instanceof BacktestDataError) throw new CliError(e.message);
-        throw e;
-      }
-    }, {
+    // Against the fitted configuration: a factor the data lack is no longer there to sweep.
+    sweep = await runSweep(config, spec, run, {
       onProgress: (done, total) => {
         const now = Date.now();
         console.error(`sweep ${spec.field}: run ${done} of ${total} (${spec.values[done - 1]}) took ${((now - last) / 1000).toFixed(1)} s`);

@@ -10,7 +10,7 @@ import type { BacktestResult } from '../../core/backtest/index.ts';
 import { metricsTable, evidenceTable, factorTable, decadeTable, paperComparison } from '../../core/backtest/report.ts';
 import { fitConfigToDataset } from '../../core/universe.ts';
 import { panelHash } from '../../core/hash.ts';
-import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
+import { CliPipeline, loadRun, PIPELINE_HELP, PIPELINE_OPTIONS } from '../run-pipeline.ts';
 import { sweepReport } from '../sweep.ts';
 
 export const help = `Usage: npm run -s cli -- report [--data FILE_OR_DIR...] [--long-history FILE_OR_DIR...] [--out results.md] [--workers N] [--cache DIR]
@@ -117,12 +117,15 @@ export async function run(argv: string[]): Promise<number> {
   if (values.sweep !== undefined) {
     // One pipeline for every value of the sweep (made when the data are loaded): the regime paths
     // are computed for the first value and reused by the others.
-    const session: { pipeline: Promise<CliPipeline> | null } = { pipeline: null };
+    let pipeline: CliPipeline | null = null;
     try {
-      return await sweepReport(() => loadPanel(values.data ?? []), { sweep: values.sweep, set: values.set, json: values.json, out: values.out },
-        (data) => async (config) => (await (session.pipeline ??= panelHash(data.panel).then((key) => new CliPipeline(data.panel, key, values)))).run(config));
+      return await sweepReport({ sweep: values.sweep, set: values.set, json: values.json, out: values.out }, async (base) => {
+        const { data, hash, config } = await loadRun(values.data ?? [], base, (s) => console.error(s));
+        const p = (pipeline = new CliPipeline(data.panel, hash, values));
+        return { data, config, run: (c) => p.run(c) };
+      });
     } finally {
-      if (session.pipeline) await (await session.pipeline).close();
+      await (pipeline as CliPipeline | null)?.close();
     }
   }
   if (!values.data?.length && !values['long-history']?.length) throw new CliError('give --data (ETF prices), --long-history (Ken French factor files) or both');

@@ -317,50 +317,10 @@ export class BlackLittermanAllocator {
     if (!(cMin > 0) || !(cMax > cMin) || !Number.isFinite(cMax)) throw new RangeError(`confidence bracket must satisfy 0 < min < max < ∞, got ${cMin}, ${cMax}`);
     const tol = options.tolerance ?? 1e-7;
     const maxIter = options.maxIterations ?? 100;
+    const perDecade = options.scanPointsPerDecade ?? 1;
+    if (!(perDecade >= 1) || !Number.isInteger(perDecade)) throw new RangeError(`scanPointsPerDecade must be a whole number ≥ 1, got ${perDecade}`);
     const solver = options.solver;
-    const w = this.w;
-    let evals = 0;
     const penalty = options.tradePenalty && options.tradePenalty.gamma > 0 ? options.tradePenalty : undefined;
-    if (penalty) return this.targetWithPenalty(options, penalty);
-    const evalAt = (c: number) => { evals++; return this.weightsAt(c, w, solver); };
-    const finish = (c: number, te: number, status: TrackingErrorStatus): TrackingErrorTargetResult => ({
-      weights: Float64Array.from(w), confidence: c, trackingError: te, status, evaluations: evals,
-      prior: Float64Array.from(this.prior), posterior: this.posterior(c),
-    });
-
-    // The least confident end: if it already overshoots, the target is out of reach from above.
-    const teMin = evalAt(cMin);
-    if (Math.abs(teMin - target) <= tol) return finish(cMin, teMin, 'ok');
-    if (teMin > target) return finish(cMin, teMin, 'above');
-
-    // Scan up the grid (decades by default) for the first bracket.
-    let lo = Math.log(cMin), hi = NaN;
-    const perDecade = options.scanPointsPerDecade ?? 1;
-    if (!(perDecade >= 1) || !Number.isInteger(perDecade)) throw new RangeError(`scanPointsPerDecade must be a whole number ≥ 1, got ${perDecade}`);
-    const logMax = Math.log(cMax), step = Math.LN10 / perDecade;
-    for (let j = 1; ; j++) {
-      const xx = Math.min(Math.log(cMin) + j * step, logMax);
-      const c = xx === logMax ? cMax : Math.exp(xx);
-      const te = evalAt(c);
-      if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
-      if (te > target) { hi = xx; break; }
-      lo = xx;
-      if (xx >= logMax) return finish(cMax, te, 'below'); // even the most confident views fall short
-    }
-
-    // Bisection on log c inside [lo, hi], TE(lo) < target < TE(hi).
-    return bisectLogConfidence(lo, hi, -1, target, tol, maxIter, evalAt, finish);
-  }
-
-  /** `targetTrackingError` with a trade penalty: see its doc comment. */
-  private targetWithPenalty(options: TrackingErrorTargetOptions, penalty: TradePenalty): TrackingErrorTargetResult {
-    const target = options.target;
-    const cMin = options.confidenceMin ?? 1e-6, cMax = options.confidenceMax ?? 1e6;
-    const tol = options.tolerance ?? 1e-7;
-    const maxIter = options.maxIterations ?? 100;
-    const perDecade = options.scanPointsPerDecade ?? 1;
-    if (!(perDecade >= 1) || !Number.isInteger(perDecade)) throw new RangeError(`scanPointsPerDecade must be a whole number ≥ 1, got ${perDecade}`);
-    const solver = options.solver;
     const w = this.w;
     let evals = 0;
     const evalAt = (c: number) => { evals++; return this.weightsAt(c, w, solver, penalty); };
@@ -369,11 +329,16 @@ export class BlackLittermanAllocator {
       prior: Float64Array.from(this.prior), posterior: this.posterior(c),
     });
 
-    const logMin = Math.log(cMin), logMax = Math.log(cMax), step = Math.LN10 / perDecade;
+    // The least confident end. Without a penalty TE rises from there, so a target it already
+    // overshoots is out of reach from above; with one, TE may first fall through the target.
     const teMin = evalAt(cMin);
     if (Math.abs(teMin - target) <= tol) return finish(cMin, teMin, 'ok');
-    const side = Math.sign(teMin - target);
-    let lo = logMin, hi = NaN, teLast = teMin;
+    if (!penalty && teMin > target) return finish(cMin, teMin, 'above');
+    const side = penalty ? Math.sign(teMin - target) : -1;
+
+    // Scan up the grid (decades by default) for the first sign change of TE − target.
+    const logMin = Math.log(cMin), logMax = Math.log(cMax), step = Math.LN10 / perDecade;
+    let lo = logMin, hi = NaN;
     for (let j = 1; ; j++) {
       const xx = Math.min(logMin + j * step, logMax);
       const c = xx === logMax ? cMax : Math.exp(xx);
@@ -381,11 +346,11 @@ export class BlackLittermanAllocator {
       if (Math.abs(te - target) <= tol) return finish(c, te, 'ok');
       if (Math.sign(te - target) !== side) { hi = xx; break; }
       lo = xx;
-      teLast = te;
       if (xx >= logMax) {
-        // No crossing: the nearer end, flagged by the side TE stays on.
+        // No crossing: TE stays on one side of the target for every c. Without a penalty it is
+        // below (the most confident views fall short); with one, the nearer end is used.
         const status: TrackingErrorStatus = side > 0 ? 'above' : 'below';
-        if (Math.abs(teMin - target) <= Math.abs(teLast - target)) { const te0 = evalAt(cMin); return finish(cMin, te0, status); }
+        if (penalty && Math.abs(teMin - target) <= Math.abs(te - target)) return finish(cMin, evalAt(cMin), status);
         return finish(cMax, te, status);
       }
     }

@@ -56,7 +56,6 @@ export class TradePenaltySolver {
   private readonly b: Float64Array;
   private readonly w: Float64Array;
   private readonly z: Float64Array;
-  private readonly g: Float64Array;
   private readonly h: Float64Array;
   /** Budget multiplier ν of the last solve. */
   nu = 0;
@@ -75,7 +74,6 @@ export class TradePenaltySolver {
     this.b = new Float64Array(n);
     this.w = new Float64Array(n);
     this.z = new Float64Array(n);
-    this.g = new Float64Array(n);
     this.h = new Float64Array(n);
   }
 
@@ -120,7 +118,7 @@ export class TradePenaltySolver {
   }
 
   private activeSet(mu: Float64Array, S: Float64Array, delta: number, gamma: number, maxIter: number): 'ok' | 'notpd' | 'cycle' {
-    const n = this.n, mode = this.mode, free = this.free, L = this.L, a = this.a, b = this.b, w = this.w, z = this.z, g = this.g, h = this.h;
+    const n = this.n, mode = this.mode, free = this.free, L = this.L, a = this.a, b = this.b, w = this.w, z = this.z, h = this.h;
     // Start from the holdings: no trade, every asset in HOLD.
     for (let i = 0; i < n; i++) { w[i] = h[i]!; mode[i] = HOLD; }
     let scale = 1;
@@ -183,7 +181,6 @@ export class TradePenaltySolver {
         let lo = -Infinity, hi = Infinity, loAt = -1, hiAt = -1;
         for (let i = 0; i < n; i++) {
           const gi = mu[i]! - this.gradientTerm(S, delta, i);
-          g[i] = gi;
           const lower = mode[i] === HOLD && h[i]! > 0 ? -gamma - gi : -Infinity;
           const upper = (mode[i] === HOLD ? gamma : -gamma) - gi;
           if (lower > lo) { lo = lower; loAt = i; }

@@ -15,7 +15,7 @@ import { regimeStatistics, type RegimeStatistics } from '../metrics/regime.ts';
 import { wealthFromReturns, drawdownSeries, topDrawdowns, rollingSharpe, rollingInformationRatio, monthlyReturns, annualReturns, type DrawdownEpisode, type PeriodReturn } from '../metrics/series.ts';
 import { returnEvidence, type SharpeEvidence, type ActiveEvidence } from '../metrics/evidence.ts';
 import { costSummary, activeAttribution, type CostSummary, type ActiveAttribution } from '../metrics/attribution.ts';
-import { walkForwardSchedule, isQuarterEnd, lowerBound } from './schedule.ts';
+import { walkForwardSchedule, isMonthEnd, isQuarterEnd, lowerBound } from './schedule.ts';
 import { simulatePortfolio, equalWeightTargets, buyAndHoldTargets, type ExecutionResult } from './execution.ts';
 import { StrategyExecution } from './trading.ts';
 import { buildFactorContext, computeFactorPath, longShortFromPath, type FactorContext, type FactorModelParams, type FactorPath, type RefitRecord } from './regimePath.ts';
@@ -268,16 +268,22 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
   const diag = strategies.map((kind) => ({
     kind, te: new Float64Array(T).fill(NaN), conf: new Float64Array(T).fill(NaN), counts: { below: 0, above: 0, ok: 0 } as Record<TrackingErrorStatus, number>,
   }));
+  // Strategy s's target at the close of day t (Sigma holds day t's covariance): the views from the
+  // regimes at t, at the TE target, from the holdings the trade penalty starts from.
+  const decide = (s: number, t: number) => {
+    const kindPaths = paths[strategies[s]!]!;
+    for (let f = 0; f < F; f++) Q[f] = kindPaths[f]!.mu[t]!;
+    const alloc = allocators[s]!;
+    alloc.prepare({ Sigma, wBenchmark: wb, P, Q, riskAversion: config.riskAversion, tau: config.tau });
+    const penalty = trading[s]!.penaltyAt(t, targets[s]!);
+    return { res: alloc.targetTrackingError({ target: config.trackingErrorTarget, tradePenalty: penalty }), penalty };
+  };
   for (let t = 1; t < T - 1; t++) {
     cov.update(data.returns, t * N, data.dates[t]);
     if (t < firstDecision) continue;
     cov.covariance(Sigma);
     for (let s = 0; s < strategies.length; s++) {
-      const kindPaths = paths[strategies[s]!]!;
-      for (let f = 0; f < F; f++) Q[f] = kindPaths[f]!.mu[t]!;
-      const alloc = allocators[s]!;
-      alloc.prepare({ Sigma, wBenchmark: wb, P, Q, riskAversion: config.riskAversion, tau: config.tau });
-      const res = alloc.targetTrackingError({ target: config.trackingErrorTarget, tradePenalty: trading[s]!.penaltyAt(t, targets[s]!) });
+      const { res } = decide(s, t);
       targets[s]!.set(res.weights, (t + 1) * N);
       diag[s]!.te[t] = res.trackingError;
       diag[s]!.conf[t] = res.confidence;
@@ -286,7 +292,7 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
     if ((t - firstDecision) % 250 === 0) { cancelled(); hooks.onProgress?.({ stage: 'allocating', done: t - firstDecision, total: T - 1 - firstDecision }); }
   }
   // The decision at the last close (traded at the next trading day's close, beyond the data): the
-  // same computation, kept apart so that nothing above changes with it.
+  // same decision, outside the loop so that nothing above changes with it.
   const latest: BacktestResult['latest'] = {};
   {
     const t = T - 1;
@@ -295,12 +301,7 @@ export function assembleBacktest(data: BacktestData, config: RunConfig, paths: R
     const lastRefitDay = Math.max(...anyPaths.map((p) => (p.refits.length ? p.refits[p.refits.length - 1]!.day : firstDecision)));
     const row = (x: Float64Array, r: number) => (r >= 0 && r < T && Number.isFinite(x[r * N]!) ? Array.from(x.subarray(r * N, r * N + N)) : null);
     for (let s = 0; s < strategies.length; s++) {
-      const kindPaths = paths[strategies[s]!]!;
-      for (let f = 0; f < F; f++) Q[f] = kindPaths[f]!.mu[t]!;
-      const alloc = allocators[s]!;
-      alloc.prepare({ Sigma, wBenchmark: wb, P, Q, riskAversion: config.riskAversion, tau: config.tau });
-      const penalty = trading[s]!.penaltyAt(t, targets[s]!);
-      const res = alloc.targetTrackingError({ target: config.trackingErrorTarget, tradePenalty: penalty });
+      const { res, penalty } = decide(s, t);
       const prev = row(targets[s]!, T - 1);
       const atRefit = row(targets[s]!, lastRefitDay + 1);
       latest[strategies[s]!] = {
@@ -413,11 +414,10 @@ export function buildContexts(data: BacktestData, config: RunConfig): FactorCont
 
 /** The EW benchmark's rebalancing days (method §9: last trading day of each quarter by default). */
 function rebalanceRule(config: RunConfig, dates: readonly string[]): (t: number) => boolean {
-  const monthEnd = (t: number) => t + 1 < dates.length && dates[t + 1]!.slice(0, 7) !== dates[t]!.slice(0, 7);
   switch (config.benchmarkRebalance) {
-    case 'monthly': return monthEnd;
+    case 'monthly': return (t) => isMonthEnd(dates, t);
     case 'quarterly': return (t) => isQuarterEnd(dates, t);
-    case 'annually': return (t) => monthEnd(t) && dates[t]!.slice(5, 7) === '12';
+    case 'annually': return (t) => isMonthEnd(dates, t) && dates[t]!.slice(5, 7) === '12';
     case 'never': return () => false;
   }
 }

@@ -90,9 +90,14 @@ export function walkForwardSchedule(dates: readonly string[], opts: ScheduleOpti
   return refits;
 }
 
-/** Index of the last trading day of each calendar quarter (for the EW benchmark's rebalancing, §9). */
+/** The last trading day of its calendar month: the next trading day is in a later month (never the data's last day). */
+export function isMonthEnd(dates: readonly string[], t: number): boolean {
+  return t + 1 < dates.length && dates[t + 1]!.slice(0, 7) !== dates[t]!.slice(0, 7);
+}
+
+/** The last trading day of a calendar quarter (for the EW benchmark's rebalancing, §9). */
 export function isQuarterEnd(dates: readonly string[], t: number): boolean {
-  if (t + 1 >= dates.length) return false;
+  if (!isMonthEnd(dates, t)) return false;
   const m = Number(dates[t]!.slice(5, 7));
-  return (m === 3 || m === 6 || m === 9 || m === 12) && dates[t + 1]!.slice(0, 7) !== dates[t]!.slice(0, 7);
+  return m === 3 || m === 6 || m === 9 || m === 12;
 }

@@ -15,27 +15,17 @@
 import type { RunConfig, TradingSchedule } from '../config.ts';
 import type { TradePenalty } from '../allocation/index.ts';
 import { PortfolioSimulation, type ExecutionResult, type TradingRules } from './execution.ts';
+import { isMonthEnd } from './schedule.ts';
+import { dayFromIso } from '../data/dates.ts';
 
-const DAY_MS = 86_400_000;
-
-/** Days since 1970-01-01 of an ISO date. */
-function dayNumber(iso: string): number {
-  return Math.floor(Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS);
-}
-
-/** Monday-based week number (1970-01-01 was a Thursday, so day + 3 counts from a Monday). */
+/** Monday-based week number (day 0, 1970-01-01, was a Thursday, so day + 3 counts from a Monday). */
 function weekNumber(iso: string): number {
-  return Math.floor((dayNumber(iso) + 3) / 7);
+  return Math.floor((dayFromIso(iso) + 3) / 7);
 }
 
 /** The last trading day of its calendar week (Monday to Sunday): the next trading day is in a later week. */
 export function isWeekEnd(dates: readonly string[], t: number): boolean {
   return t + 1 < dates.length && weekNumber(dates[t + 1]!) !== weekNumber(dates[t]!);
-}
-
-/** The last trading day of its calendar month. */
-export function isMonthEnd(dates: readonly string[], t: number): boolean {
-  return t + 1 < dates.length && dates[t + 1]!.slice(0, 7) !== dates[t]!.slice(0, 7);
 }
 
 /**

@@ -3,7 +3,8 @@ import { describe, it, expect } from 'vitest';
 import type { Panel } from '../../../src/core/data/panel.ts';
 import type { RunConfig } from '../../../src/core/config.ts';
 import { runBacktest, prepareBacktestData, type BacktestResult } from '../../../src/core/backtest/index.ts';
-import { isMonthEnd, isWeekEnd } from '../../../src/core/backtest/trading.ts';
+import { isWeekEnd } from '../../../src/core/backtest/trading.ts';
+import { isMonthEnd } from '../../../src/core/backtest/schedule.ts';
 import { smallConfig, smallPanel } from './fixtures.ts';
 
 const panel = smallPanel();

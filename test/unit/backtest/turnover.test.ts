@@ -4,7 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { simulatePortfolio, PortfolioSimulation, type TradingRules } from '../../../src/core/backtest/execution.ts';
-import { isMonthEnd, isWeekEnd, tradingDayMask } from '../../../src/core/backtest/trading.ts';
+import { isWeekEnd, tradingDayMask } from '../../../src/core/backtest/trading.ts';
+import { isMonthEnd } from '../../../src/core/backtest/schedule.ts';
 import type { RunConfig } from '../../../src/core/config.ts';
 import { businessDays, smallConfig, smallPanel } from './fixtures.ts';
 import { runBacktest, prepareBacktestData, type BacktestResult } from '../../../src/core/backtest/index.ts';

@@ -6,6 +6,7 @@
 import { DEFAULT_CONFIG, type DatasetRef, type RunConfig, type UniverseKind } from './config.ts';
 import { BacktestDataError, prepareBacktestData, type BacktestData, type BuiltUniverse } from './backtest/prepare.ts';
 import { findSeries, sameTicker, type AssetRole, type Panel, type PanelSeries } from './data/panel.ts';
+import { listTickers } from './data/roles.ts';
 
 export interface DatasetLike {
   id: string;
@@ -28,10 +29,6 @@ export function datasetRef(ds: DatasetLike): DatasetRef {
 /** Is `ref` this data set (same content hash)? */
 export function sameDataset(ref: DatasetRef | null | undefined, ds: { id: string } | null | undefined): boolean {
   return !!ref && !!ds && (ref.hash === ds.id || ref.id === ds.id);
-}
-
-function listTickers(ts: readonly string[]): string {
-  return ts.length <= 1 ? ts.join('') : `${ts.slice(0, -1).join(', ')} and ${ts[ts.length - 1]}`;
 }
 
 /**

@@ -14,7 +14,7 @@
 //   day's return is read back as the ratio of consecutive values; a value the file marked missing
 //   never becomes a return (the importer left it out and the panel forward-filled it: a 0 return).
 import { findSeries, sameTicker, type Panel, type PanelSeries } from '../data/panel.ts';
-import { combinationMessage } from '../data/roles.ts';
+import { combinationMessage, listTickers } from '../data/roles.ts';
 import type { RunConfig, UniverseKind } from '../config.ts';
 import { lowerBound } from './schedule.ts';
 
@@ -57,10 +57,6 @@ function needSeries(panel: Panel, ticker: string, what: string): PanelSeries {
     throw new BacktestDataError(`${what} ${ticker} is not in the data set (it has ${have}): import its prices or change the configuration`);
   }
   return s;
-}
-
-function listTickers(ts: readonly string[]): string {
-  return ts.length <= 1 ? ts.join('') : `${ts.slice(0, -1).join(', ')} and ${ts[ts.length - 1]}`;
 }
 
 /** The universe's description, for notes (prepareBacktestData) and the Data screen (before any run). */

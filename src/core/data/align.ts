@@ -7,7 +7,7 @@ import type { AssetRole, Panel, PanelSeries } from './panel.ts';
 import type { ImportIssue, ImportOptions, PanelReport, Severity } from './types.ts';
 import type { ParsedSeries } from './parse.ts';
 import { isoFromDay } from './dates.ts';
-import { defaultOrderIndex, resolveRoles, roleRank, type SeriesHolds } from './roles.ts';
+import { defaultOrderIndex, listTickers, resolveRoles, roleRank, type SeriesHolds } from './roles.ts';
 import { issue } from './issues.ts';
 
 export const DEFAULT_MAX_FORWARD_FILL = 3;
@@ -39,11 +39,6 @@ function countFinite(s: ParsedSeries): number {
   let n = 0;
   for (let i = 0; i < s.values.length; i++) if (!Number.isNaN(s.values[i]!)) n++;
   return n;
-}
-
-function listTickers(ts: string[]): string {
-  if (ts.length <= 1) return ts.join('');
-  return `${ts.slice(0, -1).join(', ')} and ${ts[ts.length - 1]}`;
 }
 
 interface Item { s: ParsedSeries; role: AssetRole; index: number }

@@ -31,7 +31,8 @@ export function defaultRole(ticker: string, source?: string): AssetRole {
   return 'unused';
 }
 
-function listTickers(ts: readonly string[]): string {
+/** Tickers as a list in words: "A", "A and B", "A, B and C" (for messages). */
+export function listTickers(ts: readonly string[]): string {
   if (ts.length <= 1) return ts.join('');
   return `${ts.slice(0, -1).join(', ')} and ${ts[ts.length - 1]}`;
 }

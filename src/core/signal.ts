@@ -8,11 +8,12 @@ import Papa from 'papaparse';
 import type { BacktestResult, LatestDecision } from './backtest/index.ts';
 import type { StrategyKind } from './config.ts';
 import { sameTicker } from './data/panel.ts';
+import { stateName } from './regime/names.ts';
 
 export type RegimeName = string;
 
 export interface SignalFactor {
-  /** The online regime at the last close: 'bull', 'bear' (K = 2) or 'state k'. */
+  /** The online regime at the last close: 'bull' and 'bear' at the ends, 'neutral' in the middle of three, else 'state k' (1-based, as on the screens). */
   regime: RegimeName;
   /** 0 = bull … K−1 = bear. */
   regimeIndex: number;
@@ -84,10 +85,8 @@ export function nextWeekday(date: string): string {
   return iso(t);
 }
 
-function regimeName(k: number, K: number): string {
-  if (K === 2) return k === 0 ? 'bull' : 'bear';
-  return k === 0 ? 'bull' : k === K - 1 ? 'bear' : `state ${k}`;
-}
+/** The regime's name in the signal: the screens' state name (core regime/names.ts) in lower case. */
+const regimeName = (k: number, K: number): RegimeName => stateName(k, K).toLowerCase();
 
 /** Whether `day` is the last weekday of its week / month (the schedules of method §12, on weekdays). */
 function isLastWeekday(day: string, period: 'week' | 'month'): boolean {

@@ -2,6 +2,8 @@
 // (Okabe-Ito bluish green for bull, vermillion for bear, global.css --bull / --bear) AND a fill
 // pattern and a name, so that no chart relies on colour alone. States are ordered bull (0) … bear
 // (K − 1) everywhere (method.md §3). Display only: grouping labels into runs is not finance.
+import { stateName } from '../../core/regime/names.ts';
+
 export type PatternKind = 'none' | 'hatch' | 'dots' | 'cross' | 'backhatch';
 
 export interface StateLook {
@@ -16,13 +18,7 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
-/** Name of state `s` of K: "Bull" and "Bear" at the ends, "Neutral" in the middle of three. */
-export function stateName(s: number, K: number): string {
-  if (s === 0) return 'Bull';
-  if (s === K - 1) return 'Bear';
-  if (K === 3) return 'Neutral';
-  return `State ${s + 1}`;
-}
+export { stateName };
 
 /** The look of state `s` of K (bull plain green, bear hatched vermillion, others their own). */
 export function stateLook(s: number, K: number): StateLook {

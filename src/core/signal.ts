@@ -6,8 +6,10 @@
 // would trade next (the no-look-ahead test in test/unit/signal.test.ts checks it on extended data).
 import Papa from 'papaparse';
 import type { BacktestResult, LatestDecision } from './backtest/index.ts';
-import type { StrategyKind } from './config.ts';
-import { sameTicker } from './data/panel.ts';
+import type { StrategyKind, TradingSchedule } from './config.ts';
+import { findSeries, sameTicker, type Panel } from './data/panel.ts';
+import { dayFromIso, daysFromCivil, isoFromDay, weekday } from './data/dates.ts';
+import { tradingDayMask } from './backtest/trading.ts';
 import { stateName } from './regime/names.ts';
 
 export type RegimeName = string;
@@ -75,26 +77,30 @@ export interface Signal {
   notes: string[];
 }
 
-const DAY_MS = 86_400_000;
-const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+const isWeekendDay = (z: number) => weekday(z) === 0 || weekday(z) === 6;
+
+/** The first weekday on or after day number `z`, as an ISO date. */
+function weekdayFrom(z: number): string {
+  while (isWeekendDay(z)) z++;
+  return isoFromDay(z);
+}
 
 /** The next weekday after an ISO date (a trading calendar's holidays are not known ahead). */
 export function nextWeekday(date: string): string {
-  let t = Date.parse(`${date}T00:00:00Z`) + DAY_MS;
-  while ([0, 6].includes(new Date(t).getUTCDay())) t += DAY_MS;
-  return iso(t);
+  return weekdayFrom(dayFromIso(date) + 1);
 }
 
 /** The regime's name in the signal: the screens' state name (core regime/names.ts) in lower case. */
 const regimeName = (k: number, K: number): RegimeName => stateName(k, K).toLowerCase();
 
-/** Whether `day` is the last weekday of its week / month (the schedules of method §12, on weekdays). */
-function isLastWeekday(day: string, period: 'week' | 'month'): boolean {
-  const next = nextWeekday(day);
-  if (period === 'month') return next.slice(0, 7) !== day.slice(0, 7);
-  const d = new Date(`${day}T00:00:00Z`).getUTCDay();
-  const n = new Date(`${next}T00:00:00Z`).getUTCDay();
-  return n <= d; // the next weekday starts a new week
+/**
+ * Whether the backtest's schedule (method §12) trades on `day`: its own rule (backtest/trading.ts
+ * tradingDayMask) on `day` followed by the next weekday, the trading day after it as far as it is
+ * known ahead.
+ */
+function isScheduledTradeDay(day: string, schedule: TradingSchedule): boolean {
+  const mask = tradingDayMask([day, nextWeekday(day)], schedule);
+  return !mask || mask[0] === 1;
 }
 
 const byTicker = (tickers: readonly string[], w: readonly number[]) => Object.fromEntries(tickers.map((t, i) => [t, w[i]!]));
@@ -129,7 +135,7 @@ export function signalFromResult(result: BacktestResult, strategy?: StrategyKind
   const c = result.config;
   const tradeOn = nextWeekday(decision.date);
   const rebalance = c.rebalance ?? 'daily';
-  const tradesOnTradeDay = rebalance === 'daily' ? true : isLastWeekday(tradeOn, rebalance === 'weekly' ? 'week' : 'month');
+  const tradesOnTradeDay = isScheduledTradeDay(tradeOn, rebalance);
   const notes: string[] = [];
   if (!tradesOnTradeDay) notes.push(`The strategy trades ${rebalance} (the last trading day of the ${rebalance === 'weekly' ? 'week' : 'month'}): ${tradeOn} is not one, so the holdings drift until then.`);
   if (decision.status !== 'ok') notes.push(`The ${(c.trackingErrorTarget * 100).toFixed(1)}% tracking-error target is out of reach today (${decision.status === 'below' ? 'even the strongest views stay below it' : 'even the weakest views exceed it'}): the nearest end is used.`);
@@ -161,9 +167,18 @@ export function nextRefitDate(last: string, refitDates: readonly string[], frequ
   const lastMonth = Number(last.slice(0, 4)) * 12 + Number(last.slice(5, 7));
   while (ny * 12 + nm <= lastMonth) { nm += months; while (nm > 12) { nm -= 12; ny++; } }
   // The first weekday of that month.
-  let t = Date.parse(`${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-01T00:00:00Z`);
-  while ([0, 6].includes(new Date(t).getUTCDay())) t += DAY_MS;
-  return iso(t);
+  return weekdayFrom(daysFromCivil(ny, nm, 1));
+}
+
+/** The last close of each of `tickers` in `panel` (the prices holdings in units default to); tickers without one are left out. */
+export function lastPrices(panel: Panel, tickers: readonly string[]): Record<string, number> {
+  const last = panel.dates.length - 1;
+  const out: Record<string, number> = {};
+  for (const t of tickers) {
+    const v = findSeries(panel, t)?.values[last];
+    if (v !== undefined && Number.isFinite(v)) out[t] = v;
+  }
+  return out;
 }
 
 export class HoldingsError extends Error {}

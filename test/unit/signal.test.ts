@@ -9,7 +9,7 @@ import { generateDemoPanel } from '../../src/core/data/demo.ts';
 import type { Panel } from '../../src/core/data/panel.ts';
 import { defaultConfig, type RunConfig } from '../../src/core/config.ts';
 import { runBacktest } from '../../src/core/backtest/index.ts';
-import { signalFromResult, parseHoldings, withTrades, nextWeekday, nextRefitDate, HoldingsError } from '../../src/core/signal.ts';
+import { signalFromResult, parseHoldings, withTrades, nextWeekday, nextRefitDate, lastPrices, HoldingsError } from '../../src/core/signal.ts';
 
 function smallConfig(): RunConfig {
   const c = defaultConfig();
@@ -62,6 +62,37 @@ describe('the signal', () => {
       expect(sig.factors[f.ticker]!.days).toBe(last - i + 1);
     }
     expect(sig.tradeOn > sig.asOf).toBe(true);
+  });
+
+  it('a strategy run alone gives the same signal as in a run of both (cli signal --strategy runs only that one)', () => {
+    for (const kind of ['symmetric', 'asymmetric'] as const) {
+      const alone = runBacktest(panel, { ...config, strategies: { symmetric: kind === 'symmetric', asymmetric: kind === 'asymmetric' } });
+      expect(alone.strategies.map((s) => s.key)).toEqual([kind]);
+      expect(signalFromResult(alone, kind)).toEqual(signalFromResult(full, kind));
+    }
+  });
+
+  it('whether the next weekday is a trading day of the weekly or monthly schedule is the backtest\'s own rule', () => {
+    const on = (asOf: string, rebalance: 'daily' | 'weekly' | 'monthly') => {
+      const latest = { symmetric: { ...full.latest.symmetric!, date: asOf } };
+      return signalFromResult({ ...full, latest, config: { ...full.config, rebalance } }, 'symmetric').controls.tradesOnTradeDay;
+    };
+    // Thursday 2016-12-29: trade on Friday 2016-12-30, the last weekday of its week and month.
+    expect([on('2016-12-29', 'daily'), on('2016-12-29', 'weekly'), on('2016-12-29', 'monthly')]).toEqual([true, true, true]);
+    // Friday 2016-12-30: trade on Monday 2017-01-02, neither.
+    expect([on('2016-12-30', 'daily'), on('2016-12-30', 'weekly'), on('2016-12-30', 'monthly')]).toEqual([true, false, false]);
+    // Thursday 2016-09-29 → Friday 2016-09-30 ends week and month; Wednesday 2016-11-23 → Thursday: neither.
+    expect([on('2016-09-29', 'weekly'), on('2016-09-29', 'monthly'), on('2016-11-23', 'weekly'), on('2016-11-23', 'monthly')]).toEqual([true, true, false, false]);
+    // Thursday 2016-03-31 → Friday 2016-04-01: the week ends, the month does not.
+    expect([on('2016-03-31', 'weekly'), on('2016-03-31', 'monthly')]).toEqual([true, false]);
+  });
+
+  it('the last close of each asset, for holdings in units', () => {
+    const t = full.tickers;
+    const last = panel.dates.length - 1;
+    const prices = lastPrices(panel, [...t, 'NOPE']);
+    expect(Object.keys(prices)).toEqual([...t]);
+    for (const x of t) expect(prices[x]).toBe(panel.series.find((s) => s.ticker === x)!.values[last]);
   });
 
   it('trades net to zero and cost bps × turnover; holdings in units use the prices', () => {

@@ -6,9 +6,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { CliError, expandMultiValues, parseCli } from '../args.ts';
 import { CliPipeline, PIPELINE_HELP, PIPELINE_OPTIONS, loadRun, loadRunConfig } from '../run-pipeline.ts';
-import { signalFromResult, parseHoldings, withTrades, HoldingsError, type Signal } from '../../core/signal.ts';
+import { signalFromResult, parseHoldings, withTrades, lastPrices, HoldingsError, type Signal } from '../../core/signal.ts';
 import type { StrategyKind } from '../../core/config.ts';
-import { findSeries } from '../../core/data/panel.ts';
+import { textTable } from '../../core/backtest/report.ts';
+import { formatMetric } from '../../core/metrics/performance.ts';
 
 export const help = `Usage: npm run -s cli -- signal --data FILE_OR_DIR... [--config run.json] [--set key=value ...]
          [--holdings H.csv] [--strategy symmetric|asymmetric] [--json] [--workers N] [--cache DIR]
@@ -32,27 +33,23 @@ ${PIPELINE_HELP}
 
 Exit codes: 0 ok, 2 bad input or unusable data.`;
 
-const pct = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(d)}%`);
-
-function table(rows: string[][]): string {
-  const w = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((x, c) => (c === 0 ? x.padEnd(w[c]!) : x.padStart(w[c]!))).join('  ').trimEnd()).join('\n');
-}
+/** A fraction as a percent, "—" when missing or not finite (an expected return before any refit). */
+const pct = (x: number | null | undefined, d = 2) => formatMetric(x !== null && x !== undefined && Number.isFinite(x) ? x : null, 'percent', d);
 
 export function signalText(s: Signal): string {
   const lines: string[] = [];
   lines.push(`Signal as of the close of ${s.asOf}${s.dataset ? ` (${s.dataset.name})` : ''}, ${s.strategy} strategy: trade at the close of ${s.tradeOn}.`);
   lines.push('');
-  lines.push(table([['factor', 'regime', 'since', 'days', 'expected active', 'last refit', 'its regime', 'next refit'],
-    ...Object.entries(s.factors).map(([t, f]) => [t, f.regime, f.since, String(f.days), pct(f.expectedActiveReturn), f.lastRefit?.date ?? '—', f.lastRefit?.regime ?? '—', f.nextRefit])]));
+  lines.push(textTable(['factor', 'regime', 'since', 'days', 'expected active', 'last refit', 'its regime', 'next refit'],
+    Object.entries(s.factors).map(([t, f]) => [t, f.regime, f.since, String(f.days), pct(f.expectedActiveReturn), f.lastRefit?.date ?? '—', f.lastRefit?.regime ?? '—', f.nextRefit])));
   lines.push('');
   const head = ['asset', 'target', 'vs previous day', 'vs last refit'];
   if (s.trades) head.push('current', 'trade');
-  lines.push(table([head, ...Object.entries(s.targetWeights).map(([t, w]) => {
+  lines.push(textTable(head, Object.entries(s.targetWeights).map(([t, w]) => {
     const row = [t, pct(w), pct(s.changeSincePrevious?.[t]), pct(s.changeSinceLastRefit?.[t])];
     if (s.trades) { const tr = s.trades.find((x) => x.ticker === t)!; row.push(pct(tr.current), `${tr.trade >= 0 ? '+' : ''}${pct(tr.trade)}${tr.units !== undefined ? ` (${tr.units >= 0 ? '+' : ''}${tr.units.toFixed(2)} units)` : ''}`); }
     return row;
-  })]));
+  })));
   lines.push('');
   lines.push(`Ex-ante tracking error ${pct(s.exAnteTrackingError)} (target ${s.trackingErrorStatus === 'ok' ? 'met' : `out of reach, ${s.trackingErrorStatus}`}), view confidence ${s.confidence.toPrecision(3)}.`);
   if (s.trades) lines.push(`Trades: turnover ${pct(s.turnover)} (one way ${pct(s.oneWayDistance)}), cost ${pct(s.cost, 3)} of the portfolio.`);
@@ -74,14 +71,13 @@ export async function run(argv: string[]): Promise<number> {
   const pipeline = new CliPipeline(data.panel, hash, values);
   let signal: Signal;
   try {
-    const result = await pipeline.run(config);
+    // With --strategy only that strategy is run: the strategies are independent, so its decision is
+    // the same as in a run of both, without fitting the other's models.
+    const result = await pipeline.run(strategy ? { ...config, strategies: { symmetric: strategy === 'symmetric', asymmetric: strategy === 'asymmetric' } } : config);
     signal = signalFromResult(result, strategy);
     if (values.holdings !== undefined) {
-      const last = data.panel.dates.length - 1;
-      const prices: Record<string, number> = {};
-      for (const t of result.tickers) { const s = findSeries(data.panel, t); const v = s?.values[last]; if (v !== undefined && Number.isFinite(v)) prices[t] = v; }
       try {
-        signal = withTrades(signal, parseHoldings(readFileSync(values.holdings, 'utf8'), result.tickers, prices), config.costBps);
+        signal = withTrades(signal, parseHoldings(readFileSync(values.holdings, 'utf8'), result.tickers, lastPrices(data.panel, result.tickers)), config.costBps);
       } catch (e) {
         if (e instanceof HoldingsError) throw new CliError(`${values.holdings}: ${e.message}`);
         throw e;

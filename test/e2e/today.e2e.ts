@@ -1,6 +1,6 @@
 // The Today screen in real headless Chromium: on the demo's first-open run, each factor's regime,
 // the target weights for the next close, and the trades from holdings typed in (they net to zero);
-// a bad holdings CSV gets a message saying which row and what to do.
+// a typed weight with a decimal comma and a bad holdings CSV get a message saying where and what to do.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
@@ -49,6 +49,26 @@ describe('Today screen in Chromium', () => {
     expect(Object.values(json.targetWeights)).toEqual(targets);
     expect(json.trades).toHaveLength(7);
   }, 6 * MINUTE);
+
+  it('a typed weight with a decimal comma is refused with the asset and what to type, not read as another number', async () => {
+    await page.locator('[data-testid=holding-SPY]').fill('98,5');
+    const error = page.locator('[data-testid=holdings-error]');
+    await error.waitFor({ timeout: MINUTE });
+    await expect(error.textContent()).resolves.toMatch(/current weight of SPY, “98,5”, is not a percent: .*point for decimals, not a comma/);
+    expect(await page.locator('[data-testid=today-summary]', { hasText: 'turnover' }).count()).toBe(0);
+    // "0,5" and "1,0" summing to "100" are not taken as 0 and 1.
+    await page.locator('[data-testid=holding-SPY]').fill('0,5');
+    await page.locator('[data-testid=holding-QUAL]').fill('1,0');
+    await expect(error.textContent()).resolves.toMatch(/SPY, “0,5”.*QUAL, “1,0”/);
+    await page.locator('[data-testid=holding-SPY]').fill('98.5');
+    await page.locator('[data-testid=holding-QUAL]').fill('1.5');
+    await page.locator('[data-testid=today-summary]', { hasText: 'turnover' }).waitFor();
+    expect(await error.count()).toBe(0);
+    const targets = await page.locator('[data-testid=today-weights] td[data-target]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-target'))));
+    const trades = await page.locator('[data-testid=today-weights] td[data-trade]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-trade'))));
+    expect(trades[0]).toBeCloseTo(targets[0]! - 0.985, 12);
+    expect(trades[1]).toBeCloseTo(targets[1]! - 0.015, 12);
+  }, MINUTE);
 
   it('a holdings CSV with an unknown ticker says which row and what to do', async () => {
     await page.locator('[data-testid=holdings-csv-mode]').check();

@@ -18,8 +18,6 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 }
 
-export { stateName };
-
 /** The look of state `s` of K (bull plain green, bear hatched vermillion, others their own). */
 export function stateLook(s: number, K: number): StateLook {
   const name = stateName(s, K);

@@ -4,17 +4,12 @@
 // validates them (with core's own validateDefinition) and says what is wrong in words.
 import type { RunConfig } from '../../core/config.ts';
 import { asymmetricSpace, symmetricSpace } from '../../core/tuning/space.ts';
-import { gridSize, tpeSettings, tpeRandomTrials } from '../../core/tuning/sampler.ts';
-
-export { tpeRandomTrials };
+import { gridSize } from '../../core/tuning/sampler.ts';
 import { ROLLING_EVERY_MONTHS, ROLLING_LOOKBACK_YEARS } from '../../core/tuning/select.ts';
-import { buildStudyDefinition, defaultSampler, MAX_TRIALS, FAR_END, type StudyPlan, type StudyRequest } from '../../core/tuning/plan.ts';
+import { buildStudyDefinition, defaultSampler, MAX_TRIALS, type StudyPlan, type StudyRequest } from '../../core/tuning/plan.ts';
 import type { Dimension, ParamName, SamplerConfig, SearchSpace, StudyDefinition } from '../../core/tuning/types.ts';
-
-export { FAR_END };
 import type { TuningStrategy } from '../../core/tuning/evaluate.ts';
-import { formatInteger, parseDateInput, plural } from '../format.ts';
-
+import { formatInteger, parseDateInput } from '../format.ts';
 
 export interface DimensionForm {
   low: string;
@@ -125,18 +120,6 @@ export function spaceFromForm(form: StudyForm, D: number): SearchSpace {
 /** The sampler the form stands for: the chosen one, or the selection mode's default. */
 export function effectiveSampler(form: StudyForm): 'grid' | 'random' | 'tpe' {
   return form.sampler ?? defaultSampler(form.selection);
-}
-
-/** The sentence about `tpeRandomTrials` (null for other samplers). */
-export function tpeRandomNote(nTrials: number, sampler: SamplerConfig): string | null {
-  const r = tpeRandomTrials(nTrials, sampler);
-  if (!r || sampler.kind !== 'tpe') return null;
-  const s = tpeSettings(sampler); // valid: tpeRandomTrials read it
-  if (r.modelled === 0) {
-    return `With ${plural(nTrials, 'trial')} per factor and ${plural(s.nStartup, 'random start-up trial')}, every trial is a random start-up draw: TPE never gets to learn from the scores, so this is a plain random search. ` +
-      `For TPE to steer, give it more than ${formatInteger(r.startup)} trials per factor, or fewer start-up trials.`;
-  }
-  return `The first ${plural(r.random, 'trial')} per factor are random start-up draws (${plural(r.random / s.batchSize, 'batch', 'batches')} of ${formatInteger(s.batchSize)}); TPE proposes the other ${formatInteger(r.modelled)} from the scores so far.`;
 }
 
 export function samplerFromForm(form: StudyForm): SamplerConfig | string {

@@ -7,7 +7,8 @@ import { featureCount, type RunConfig } from '../config.ts';
 import type { Engine } from '../pipeline/engine.ts';
 import type { RegimeExecutor } from '../pipeline/run.ts';
 import { asymmetricSpace, symmetricSpace } from './space.ts';
-import { tpeRandomTrials } from './sampler.ts';
+import { tpeRandomTrials, tpeSettings } from './sampler.ts';
+import { sameTicker } from '../data/panel.ts';
 import { defaultStaticWindows, selectStudy, windowIndices, STATIC_MIN_DAYS, ROLLING_MIN_DAYS, ROLLING_EVERY_MONTHS, ROLLING_LOOKBACK_YEARS, type RollingSelection, type Selection, type StaticSelection } from './select.ts';
 import { validateDefinition, totalTrials } from './study.ts';
 import { sha256Text } from '../pipeline/sha256.ts';
@@ -59,7 +60,7 @@ export function planStudy(engine: Pick<Engine, 'prepared' | 'context'>, dataKey:
   const firstRefit: Record<string, string> = {};
   let first = 0;
   for (const ticker of factors) {
-    const f = data.factorTickers.findIndex((t) => t.toUpperCase() === ticker.toUpperCase());
+    const f = data.factorTickers.findIndex((t) => sameTicker(t, ticker));
     if (f < 0) throw new StudyPlanError(`${ticker} is not a factor of the configuration (${data.factorTickers.join(', ')}): pick one of those`);
     const ctx = engine.context(dataKey, config, f);
     const oos = ctx.refits.length ? Math.min(T, ctx.refits[0]!.day + 2) : T;
@@ -105,6 +106,33 @@ export interface StudyRequest {
   context?: Record<string, unknown>;
 }
 
+const count = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * What the front ends say about a TPE study's random start-up trials (null for other samplers and
+ * invalid TPE settings): how many of the trials per factor are random draws, and — `randomOnly` —
+ * when that is every trial, so that the study is a plain random search.
+ */
+export function tpeRandomNote(nTrials: number, sampler: SamplerConfig): { text: string; randomOnly: boolean } | null {
+  const r = tpeRandomTrials(nTrials, sampler);
+  if (!r || sampler.kind !== 'tpe') return null;
+  const s = tpeSettings(sampler); // valid: tpeRandomTrials read it
+  if (r.modelled === 0) {
+    return {
+      randomOnly: true,
+      text: `With ${count(nTrials, 'trial')} per factor and ${count(s.nStartup, 'random start-up trial')}, every trial is a random start-up draw: TPE never gets to learn from the scores, so this is a plain random search. ` +
+        `For TPE to steer, give it more than ${r.startup.toLocaleString('en-US')} trials per factor, or fewer start-up trials.`,
+    };
+  }
+  return {
+    randomOnly: false,
+    text: `The first ${count(r.random, 'trial')} per factor are random start-up draws (${count(r.random / s.batchSize, 'batch', 'batches')} of ${s.batchSize.toLocaleString('en-US')}); TPE proposes the other ${r.modelled.toLocaleString('en-US')} from the scores so far.`,
+  };
+}
+
+/** Why TPE does not suit rolling selection, said with every TPE study that selects rolling. */
+export const TPE_ROLLING_NOTE = 'TPE steers the candidates by whole-path Sharpe, which includes days after early re-tune dates; for a strictly out-of-sample rolling study use the grid or random sampler.';
+
 /** The sampler a request gets when it names none. */
 export function defaultSampler(selection: 'static' | 'rolling'): SamplerConfig['kind'] {
   return selection === 'rolling' ? 'grid' : 'tpe';
@@ -121,9 +149,9 @@ export function buildStudyDefinition(req: StudyRequest, config: RunConfig, plan:
   const errors: string[] = [];
   const notes: string[] = [];
   const tickers = config.factors.map((f) => f.ticker);
-  const factors = req.factors === 'all' ? tickers : tickers.filter((t) => (req.factors as string[]).some((x) => x.toUpperCase() === t.toUpperCase()));
+  const factors = req.factors === 'all' ? tickers : tickers.filter((t) => (req.factors as string[]).some((x) => sameTicker(x, t)));
   if (req.factors !== 'all') {
-    for (const x of req.factors) if (!tickers.some((t) => t.toUpperCase() === x.toUpperCase())) errors.push(`${x} is not a factor of the configuration (${tickers.join(', ')}).`);
+    for (const x of req.factors) if (!tickers.some((t) => sameTicker(t, x))) errors.push(`${x} is not a factor of the configuration (${tickers.join(', ')}).`);
   }
   if (!factors.length) errors.push('Pick at least one factor to tune.');
   const mode = req.selection ?? 'static';
@@ -138,9 +166,9 @@ export function buildStudyDefinition(req: StudyRequest, config: RunConfig, plan:
     if (!isWhole(batchSize, 1, 1000)) errors.push(`The TPE batch size must be a whole number from 1 to 1,000, got ${String(batchSize)}.`);
     if (!isWhole(nStartup, 1, MAX_TRIALS)) errors.push(`The TPE random start-up trials must be a whole number from 1 to ${MAX_TRIALS.toLocaleString('en-US')}, got ${String(nStartup)}.`);
     sampler = { kind: 'tpe', batchSize, nStartup };
-    const r = isWhole(nTrials, 1, MAX_TRIALS) ? tpeRandomTrials(nTrials, sampler) : null;
-    if (r && r.modelled === 0) notes.push(`With ${nTrials} trials per factor and ${nStartup} random start-up trials (${r.startup} in whole batches of ${batchSize}), every trial is a random draw: TPE never learns from the scores, so this study is a plain random search.`);
-    if (mode === 'rolling') notes.push('TPE steers the candidates by whole-path Sharpe, which includes days after early re-tune dates; for a strictly out-of-sample rolling backtest use the grid or random sampler.');
+    const startup = isWhole(nTrials, 1, MAX_TRIALS) ? tpeRandomNote(nTrials, sampler) : null;
+    if (startup?.randomOnly) notes.push(startup.text);
+    if (mode === 'rolling') notes.push(TPE_ROLLING_NOTE);
   } else if (samplerKind === 'grid' || samplerKind === 'random') {
     if (req.batchSize !== undefined || req.nStartup !== undefined) errors.push('The batch size and start-up trials apply to the TPE sampler only.');
     sampler = { kind: samplerKind };
@@ -208,10 +236,9 @@ export function buildStudyDefinition(req: StudyRequest, config: RunConfig, plan:
  */
 export function executorEvaluator(executor: RegimeExecutor, opts: { dataKey: string; config: RunConfig; strategy: TuningStrategy; dates: readonly string[] }): Evaluator {
   const { dataKey, config, strategy, dates } = opts;
-  const index = new Map(config.factors.map((f, i) => [f.ticker.toUpperCase(), i]));
   return async (params, trial, signal): Promise<CandidatePath> => {
-    const factorIndex = index.get(trial.factor.toUpperCase());
-    if (factorIndex === undefined) throw new Error(`${trial.factor} is not a factor of the study's configuration`);
+    const factorIndex = config.factors.findIndex((f) => sameTicker(f.ticker, trial.factor));
+    if (factorIndex < 0) throw new Error(`${trial.factor} is not a factor of the study's configuration`);
     const r = await executor.run({ dataKey, config, factorIndex, strategy, candidate: params }, undefined, signal);
     const c = r.calendar;
     if (c.length !== dates.length || c.first !== dates[0] || c.last !== dates[dates.length - 1]) {

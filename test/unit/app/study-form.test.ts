@@ -1,8 +1,12 @@
-// TPE's random start-up trials as the Tune form and progress line describe them
-// (src/app/tune/study-form.ts): whole batches are random until nStartup trials have finished
+// TPE's random start-up trials as the Tune form, the progress line and `cli tune` describe them
+// (core tuning/plan.ts tpeRandomNote): whole batches are random until nStartup trials have finished
 // (core sampler.ts proposes batch b from the trials of batches < b only).
 import { describe, it, expect } from 'vitest';
-import { tpeRandomNote, tpeRandomTrials } from '../../../src/app/tune/study-form.ts';
+import { tpeRandomTrials } from '../../../src/core/tuning/sampler.ts';
+import { tpeRandomNote as tpeNote } from '../../../src/core/tuning/plan.ts';
+import type { SamplerConfig } from '../../../src/core/tuning/types.ts';
+
+const tpeRandomNote = (nTrials: number, sampler: SamplerConfig) => tpeNote(nTrials, sampler)?.text ?? null;
 
 describe('tpeRandomTrials', () => {
   it('counts the start-up batches, rounded up to whole batches', () => {
@@ -27,5 +31,10 @@ describe('tpeRandomTrials', () => {
     expect(tpeRandomNote(40, { kind: 'tpe', batchSize: 8, nStartup: 10 }))
       .toBe('The first 16 trials per factor are random start-up draws (2 batches of 8); TPE proposes the other 24 from the scores so far.');
     expect(tpeRandomNote(40, { kind: 'grid' })).toBeNull();
+  });
+
+  it('says whether every trial is random', () => {
+    expect(tpeNote(10, { kind: 'tpe', batchSize: 2, nStartup: 10 })?.randomOnly).toBe(true);
+    expect(tpeNote(40, { kind: 'tpe', batchSize: 8, nStartup: 10 })?.randomOnly).toBe(false);
   });
 });

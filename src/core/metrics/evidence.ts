@@ -37,7 +37,7 @@ const SQRT_2PI = Math.sqrt(2 * Math.PI);
 // ---- the normal distribution ----------------------------------------------------------------
 
 /** Standard normal density φ(x). */
-export function normalPdf(x: number): number {
+function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / SQRT_2PI;
 }
 
@@ -157,7 +157,7 @@ export function returnMoments(returns: ArrayLike<number>, shift = 0): ReturnMome
  * (Bailey & López de Prado 2012, after Mertens 2002). Never negative for real data: g4 ≥ 1 + g3²
  * makes it ≥ (1 − g3·SR/2)².
  */
-export function sharpeVarianceFactor(m: Pick<ReturnMoments, 'sharpe' | 'skewness' | 'kurtosis'>): number {
+function sharpeVarianceFactor(m: Pick<ReturnMoments, 'sharpe' | 'skewness' | 'kurtosis'>): number {
   const sr = m.sharpe;
   return 1 - m.skewness * sr + ((m.kurtosis - 1) / 4) * sr * sr;
 }
@@ -278,31 +278,32 @@ export function stationaryBootstrap(series: readonly ArrayLike<number>[], opts: 
 
   // Per series, prefix sums of x − c and (x − c)² with c the series' own mean: a block's sums are
   // then two differences, so a resample costs O(blocks), not O(days). Centring keeps the prefix sums
-  // near zero, so the differences do not cancel.
+  // near zero, so the differences do not cancel. Stored day by day, the series side by side
+  // (Q[2(t·k + j)] the sum of series j's first t values, Q[2(t·k + j) + 1] that of their squares),
+  // so a block's ends are read for every series from two short runs of memory.
   const centre = new Float64Array(k);
-  const n1 = n + 1;
-  const P1 = new Float64Array(k * n1), P2 = new Float64Array(k * n1);
+  const k2 = 2 * k;
+  const Q = new Float64Array((n + 1) * k2);
   for (let j = 0; j < k; j++) {
     const s = series[j]!;
     let sum = 0;
     for (let t = 0; t < n; t++) sum += s[t]!;
     const c = sum / n;
     centre[j] = c;
-    const o = j * n1;
     for (let t = 0; t < n; t++) {
-      const d = s[t]! - c;
-      P1[o + t + 1] = P1[o + t]! + d;
-      P2[o + t + 1] = P2[o + t]! + d * d;
+      const d = s[t]! - c, o = t * k2 + 2 * j;
+      Q[o + k2] = Q[o]! + d;
+      Q[o + k2 + 1] = Q[o + 1]! + d * d;
     }
   }
   const rng = new Rng(opts.seed ?? BOOTSTRAP_SEED);
   const logStay = Math.log(1 - 1 / blockLength); // −Infinity for blocks of exactly 1 day
-  const sum = new Float64Array(k), sq = new Float64Array(k);
+  const acc = new Float64Array(k2); // per series: the resample's sum, then its sum of squares
   const meanStat = new Float64Array(k * resamples), sharpeStat = new Float64Array(k * resamples);
   const sqrtP = Math.sqrt(P);
+  const last = n * k2;
   for (let b = 0; b < resamples; b++) {
-    sum.fill(0);
-    sq.fill(0);
+    acc.fill(0);
     let filled = 0;
     while (filled < n) {
       const start = rng.int(n);
@@ -311,21 +312,19 @@ export function stationaryBootstrap(series: readonly ArrayLike<number>[], opts: 
       let len = logStay === -Infinity ? 1 : 1 + Math.floor(Math.log(u) / logStay);
       if (len > n - filled) len = n - filled;
       const end = start + len; // the block is days start … end − 1, wrapping past the last day
-      for (let j = 0; j < k; j++) {
-        const o = j * n1;
-        if (end <= n) {
-          sum[j] += P1[o + end]! - P1[o + start]!;
-          sq[j] += P2[o + end]! - P2[o + start]!;
-        } else {
-          sum[j] += P1[o + n]! - P1[o + start]! + P1[o + end - n]!;
-          sq[j] += P2[o + n]! - P2[o + start]! + P2[o + end - n]!;
-        }
+      const s0 = start * k2;
+      if (end <= n) {
+        const e0 = end * k2;
+        for (let i = 0; i < k2; i++) acc[i] += Q[e0 + i]! - Q[s0 + i]!;
+      } else {
+        const e0 = (end - n) * k2;
+        for (let i = 0; i < k2; i++) acc[i] += Q[last + i]! - Q[s0 + i]! + Q[e0 + i]!;
       }
       filled += len;
     }
     for (let j = 0; j < k; j++) {
-      const m = sum[j]! / n;
-      const v = (sq[j]! - n * m * m) / (n - 1);
+      const m = acc[2 * j]! / n;
+      const v = (acc[2 * j + 1]! - n * m * m) / (n - 1);
       const sd = v > 0 ? Math.sqrt(v) : 0;
       const mean = centre[j]! + m;
       meanStat[j * resamples + b] = P * mean;
@@ -387,7 +386,7 @@ const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
 const finInterval = (x: Interval | null): Interval | null => (x && Number.isFinite(x[0]) && Number.isFinite(x[1]) ? [x[0], x[1]] : null);
 
 /** Sharpe evidence from moments and a bootstrap interval (JSON-safe: null for what does not exist). */
-export function sharpeEvidenceOf(m: ReturnMoments, ci: Interval | null, periodsPerYear = TRADING_DAYS): SharpeEvidence {
+function sharpeEvidenceOf(m: ReturnMoments, ci: Interval | null, periodsPerYear = TRADING_DAYS): SharpeEvidence {
   return {
     probabilisticSharpe: fin(probabilisticSharpe(m)),
     sharpeStandardError: fin(sharpeStandardError(m, periodsPerYear)),
@@ -396,38 +395,77 @@ export function sharpeEvidenceOf(m: ReturnMoments, ci: Interval | null, periodsP
   };
 }
 
+/** The evidence of one return series: on its Sharpe ratio, and on its active returns against each benchmark. */
+export interface ReturnEvidence {
+  sharpe: SharpeEvidence;
+  active: ActiveEvidence[];
+}
+
+export interface ManyEvidenceOptions extends EvidenceOptions {
+  /**
+   * Comparisons not wanted (a benchmark against itself: EW against EW): series i's active evidence
+   * against benchmark b is then null and not bootstrapped.
+   */
+  skip?: (series: number, benchmark: number) => boolean;
+}
+
 /**
  * The evidence of one daily return series (finite, the evaluation window only): its Sharpe
  * evidence on R − rf/252 and, for each benchmark, the active evidence on R − B. One stationary
  * bootstrap serves them all (the same resampled days for R and every B).
  */
-export function returnEvidence(returns: ArrayLike<number>, opts: EvidenceOptions = {}): { sharpe: SharpeEvidence; active: ActiveEvidence[] } {
-  const n = returns.length;
+export function returnEvidence(returns: ArrayLike<number>, opts: EvidenceOptions = {}): ReturnEvidence {
+  return returnEvidenceOfSeries([returns], opts)[0] as ReturnEvidence;
+}
+
+/**
+ * returnEvidence of several aligned daily return series against the same benchmarks, from ONE
+ * stationary bootstrap of every excess and active series: the resampled days depend only on the
+ * number of days and the bootstrap options (stationaryBootstrap), so each series' evidence is,
+ * bit for bit, what returnEvidence gives it alone; the days are only drawn once.
+ */
+export function returnEvidenceOfSeries(
+  series: readonly ArrayLike<number>[], opts: ManyEvidenceOptions = {},
+): { sharpe: SharpeEvidence; active: (ActiveEvidence | null)[] }[] {
+  const n = series.length ? series[0]!.length : 0;
   const P = opts.periodsPerYear ?? TRADING_DAYS;
   const rf = opts.rf ?? 0;
   const rfDaily = typeof rf === 'number' ? rf / P : 0;
-  if (typeof rf !== 'number' && rf.length !== n) throw new RangeError(`returnEvidence: rf has ${rf.length} days, the returns ${n}; align them first`);
   const benchmarks = opts.benchmarks ?? [];
-  const excess = new Float64Array(n);
-  for (let t = 0; t < n; t++) excess[t] = returns[t]! - (typeof rf === 'number' ? rfDaily : rf[t]!);
-  const actives = benchmarks.map((b) => {
-    if (b.length !== n) throw new RangeError(`returnEvidence: a benchmark has ${b.length} days, the returns ${n}; align them first`);
-    const a = new Float64Array(n);
-    for (let t = 0; t < n; t++) a[t] = returns[t]! - b[t]!;
-    return a;
-  });
-  const boot = stationaryBootstrap([excess, ...actives], opts);
-  const sharpe = sharpeEvidenceOf(returnMoments(excess), boot[0]!.sharpe, P);
-  const active = actives.map((a, i): ActiveEvidence => {
-    const m = returnMoments(a);
+  for (const r of series) if (r.length !== n) throw new RangeError(`returnEvidence: series of ${r.length} and ${n} days; align them first`);
+  if (typeof rf !== 'number' && rf.length !== n) throw new RangeError(`returnEvidence: rf has ${rf.length} days, the returns ${n}; align them first`);
+  for (const b of benchmarks) if (b.length !== n) throw new RangeError(`returnEvidence: a benchmark has ${b.length} days, the returns ${n}; align them first`);
+  // Everything bootstrapped, in one list: per return series its excess returns, then its active
+  // returns against each benchmark not skipped (−1 for a skipped one).
+  const boot: Float64Array[] = [];
+  const add = (x: Float64Array): number => boot.push(x) - 1;
+  const index = series.map((returns, i) => {
+    const excess = new Float64Array(n);
+    for (let t = 0; t < n; t++) excess[t] = returns[t]! - (typeof rf === 'number' ? rfDaily : rf[t]!);
     return {
-      informationRatioCI: finInterval(boot[i + 1]!.sharpe),
-      activeReturnCI: finInterval(boot[i + 1]!.mean),
-      probabilisticInformationRatio: fin(probabilisticSharpe(m)),
-      informationRatioMinTrackRecordYears: fin(minTrackRecordYears(m, 0.95, 0, P)),
+      excess: add(excess),
+      active: benchmarks.map((b, j) => {
+        if (opts.skip?.(i, j)) return -1;
+        const a = new Float64Array(n);
+        for (let t = 0; t < n; t++) a[t] = returns[t]! - b[t]!;
+        return add(a);
+      }),
     };
   });
-  return { sharpe, active };
+  const ci = stationaryBootstrap(boot, opts);
+  return index.map(({ excess, active }) => ({
+    sharpe: sharpeEvidenceOf(returnMoments(boot[excess]!), ci[excess]!.sharpe, P),
+    active: active.map((j): ActiveEvidence | null => {
+      if (j < 0) return null;
+      const m = returnMoments(boot[j]!);
+      return {
+        informationRatioCI: finInterval(ci[j]!.sharpe),
+        activeReturnCI: finInterval(ci[j]!.mean),
+        probabilisticInformationRatio: fin(probabilisticSharpe(m)),
+        informationRatioMinTrackRecordYears: fin(minTrackRecordYears(m, 0.95, 0, P)),
+      };
+    }),
+  }));
 }
 
 // ---- probability of backtest overfitting (CSCV) ------------------------------------------------

@@ -7,7 +7,7 @@
 // computeMetrics call on the same days (see the unit test).
 import { computeMetrics, type PerformanceMetrics } from './performance.ts';
 import { dateWindow } from './series.ts';
-import { returnEvidence, type ActiveEvidence, type SharpeEvidence } from './evidence.ts';
+import { returnEvidenceOfSeries, type ActiveEvidence, type SharpeEvidence } from './evidence.ts';
 
 /** A sub-period. Dates are inclusive ISO dates; null = from the first / to the last day. */
 export interface PeriodWindow {
@@ -184,15 +184,19 @@ export function periodTable(input: PeriodInput, windows: readonly PeriodWindow[]
     const dates = input.dates.slice(start, end);
     const ewR = ew.returns.subarray(start, end), mR = mkt.returns.subarray(start, end);
     const rf = typeof input.rf === 'number' ? input.rf : input.rf.subarray(start, end);
-    const series = input.series.map((s): PeriodSeriesMetrics => {
-      const r = s.returns.subarray(start, end);
-      // The same call as the backtest's (core/backtest portfolio), so the full window's evidence is the result's own.
-      const ev = returnEvidence(r, { rf, benchmarks: [ewR, mR] });
+    const returns = input.series.map((s) => s.returns.subarray(start, end));
+    // The backtest's evidence (core/backtest), so the full window's evidence is the result's own:
+    // one bootstrap for every series of the window (the same intervals as one per series, see
+    // returnEvidenceOfSeries), without the benchmarks against themselves.
+    const isEw = (i: number) => input.series[i]!.key === input.equalWeightKey, isMarket = (i: number) => input.series[i]!.key === input.marketKey;
+    const evidence = returnEvidenceOfSeries(returns, { rf, benchmarks: [ewR, mR], skip: (i, b) => (b === 0 ? isEw(i) : isMarket(i)) });
+    const series = input.series.map((s, i): PeriodSeriesMetrics => {
+      const r = returns[i]!, ev = evidence[i]!;
       return {
         key: s.key, label: s.label,
         metrics: { ...computeMetrics(r, { rf, dates, turnover: s.turnover?.subarray(start, end) }), ...ev.sharpe },
-        vsEqualWeight: s.key === input.equalWeightKey ? null : { ...computeMetrics(r, { rf, benchmark: ewR, dates }), ...ev.active[0]! },
-        vsMarket: s.key === input.marketKey ? null : { ...computeMetrics(r, { rf, benchmark: mR, dates }), ...ev.active[1]! },
+        vsEqualWeight: ev.active[0] ? { ...computeMetrics(r, { rf, benchmark: ewR, dates }), ...ev.active[0] } : null,
+        vsMarket: ev.active[1] ? { ...computeMetrics(r, { rf, benchmark: mR, dates }), ...ev.active[1] } : null,
       };
     });
     rows.push({ window: w, start, end, days, firstDate: dates[0] ?? null, lastDate: dates[days - 1] ?? null, short: days < MIN_PERIOD_DAYS, series });

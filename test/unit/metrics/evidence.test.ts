@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
   normalCdf, normalQuantile, returnMoments, probabilisticSharpe, sharpeStandardError, minTrackRecordYears,
-  expectedMaxSharpe, deflatedSharpe, dailySharpeVariance, stationaryBootstrap, returnEvidence,
+  expectedMaxSharpe, deflatedSharpe, dailySharpeVariance, stationaryBootstrap, returnEvidence, returnEvidenceOfSeries,
   probabilityOfBacktestOverfitting, EULER_GAMMA, type ReturnMoments,
 } from '../../../src/core/metrics/evidence.ts';
 import { costSummary, activeAttribution, grossReturns } from '../../../src/core/metrics/attribution.ts';
@@ -280,6 +280,16 @@ describe('returnEvidence (the keys of results and `cli metrics --json`)', () => 
     const ir = activeMetrics(r, b).informationRatio!;
     expect(ev.active[0]!.informationRatioCI![0]).toBeLessThan(ir);
     expect(ev.active[0]!.informationRatioCI![1]).toBeGreaterThan(ir);
+  });
+  it('several series from one bootstrap: each series\' evidence is, bit for bit, returnEvidence of it alone; skipped pairs are null', () => {
+    const xs = [normals(21, 900, 0.0005, 0.01), normals(22, 900, 0.0003, 0.012), normals(23, 900, 0.0004, 0.009)];
+    const b = [normals(24, 900, 0.0004, 0.01), normals(25, 900, 0.0002, 0.011)];
+    const many = returnEvidenceOfSeries(xs, { rf: 0.02, benchmarks: b, skip: (i, j) => i === j });
+    xs.forEach((x, i) => {
+      const alone = returnEvidence(x, { rf: 0.02, benchmarks: b });
+      expect(many[i]!.sharpe).toEqual(alone.sharpe);
+      b.forEach((_, j) => expect(many[i]!.active[j]).toEqual(i === j ? null : alone.active[j]));
+    });
   });
   it('a flat series has no Sharpe evidence (nulls, not NaN)', () => {
     const ev = returnEvidence(new Float64Array(300).fill(0.0002));

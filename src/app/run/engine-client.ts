@@ -10,13 +10,8 @@ import type { RunConfig } from '../../core/config.ts';
 import type { PeriodSource, PeriodSourceSeries, PeriodTable, PeriodWindow } from '../../core/metrics/periods.ts';
 import { PipelineCancelled, type RegimeExecutor } from '../../core/pipeline/run.ts';
 import type { RegimeTask, RegimeTaskResult, TaskProgress } from '../../core/pipeline/engine.ts';
-import { WorkerPool, isCancelled, progressCallback, type Job, type PoolWorker } from '../workers/pool.ts';
+import { WorkerPool, hardwareCores, isCancelled, progressCallback, type Job, type PoolWorker } from '../workers/pool.ts';
 
-/** Every core the browser reports (the page is waiting for the result; the workers yield to it). */
-export function allCores(): number {
-  const hc = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 2;
-  return Math.max(1, hc);
-}
 
 export function createEnginePool(size: number, label = 'engine', onWorker?: (w: PoolWorker) => PoolWorker): WorkerPool<EngineWorkerApi> {
   return new WorkerPool<EngineWorkerApi>(() => {
@@ -87,7 +82,8 @@ export class EngineClient {
   readonly executor: BrowserExecutor;
   private readonly panels = new Map<string, Panel>();
 
-  constructor(readonly pool: WorkerPool<EngineWorkerApi> = createEnginePool(allCores(), 'backtest')) {
+  // Every core the browser reports: the page is waiting for the result, and the workers yield to it.
+  constructor(readonly pool: WorkerPool<EngineWorkerApi> = createEnginePool(hardwareCores(), 'backtest')) {
     this.executor = new BrowserExecutor(pool, (key) => this.panels.get(key));
   }
 

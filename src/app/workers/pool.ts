@@ -54,11 +54,15 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** The cores the browser reports (navigator.hardwareConcurrency; 2 when it reports none). */
+export function hardwareCores(): number {
+  // Through globalThis: this file is also type-checked without the DOM lib (its node unit test).
+  return Math.max(1, (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 2);
+}
+
 /** Workers to use by default: every core but one, so the page itself stays responsive. */
 export function defaultPoolSize(): number {
-  // Through globalThis: this file is also type-checked without the DOM lib (its node unit test).
-  const hc = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency || 2;
-  return Math.max(1, hc - 1);
+  return Math.max(1, hardwareCores() - 1);
 }
 
 /** A progress callback to pass into a worker: proxied by comlink, at most 10 calls a second. */

@@ -11,7 +11,7 @@
 // Every refit and every chain has a name (src/core/pipeline/keys.ts) and the computation asks a
 // cache for it before computing it. The computation is written once, as a generator that yields
 // its cache reads, writes and progress (`factorPathSteps`); `computeFactorPath` drives it
-// synchronously (tests, the single-thread runBacktest) and src/core/pipeline/drive.ts drives it
+// synchronously (tests, the single-thread runBacktest) and drivePath (src/core/pipeline/engine.ts) drives it
 // asynchronously against a persistent cache (workers, the CLI).
 //
 // The same function gives a tuning candidate's path: the features and the per-refit preprocessors

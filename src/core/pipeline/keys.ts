@@ -18,8 +18,8 @@ import type { FactorInputs, FactorModelParams } from '../backtest/regimePath.ts'
  * Version of every computation a cached regime value depends on (features, preprocessing, the jump
  * models, online inference, the walk-forward schedule and how chains are stitched). Change it
  * whenever any of them would give different numbers: old cache entries are then never read again.
- * test/unit/pipeline/engine-version.test.ts holds a fingerprint of a small computation and fails
- * when the numbers change without this changing.
+ * test/unit/pipeline/seed.test.ts recomputes the shipped demo cache (public/demo-cache.bin, made
+ * under this version) and fails when the numbers change without this changing.
  */
 export const ENGINE_VERSION = 'helix-engine/1';
 

@@ -2,6 +2,7 @@
 // (en-US digits: "1,234.5", "12.3%") so that what a browser test reads on screen is the same on
 // every machine; dates are written "18 Jul 2013", which no reader can take for day/month swapped.
 // Pure functions: no DOM, usable in components, workers and node tests.
+import { daysFromCivil, isoFromDay, monthNumber, validYmd } from '../core/data/dates.ts';
 
 export const LOCALE = 'en-US';
 /** Shown for a value that is missing or not a finite number. */
@@ -162,16 +163,8 @@ export function parsePercentInput(text: string): number | null {
   return Number.isFinite(x) ? (x === 0 ? 0 : x) : null;
 }
 
-const MONTH_INDEX = new Map<string, number>(MONTHS.flatMap((m, i) => [[m.toLowerCase(), i + 1]]));
-const MONTH_FULL = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-MONTH_FULL.forEach((m, i) => MONTH_INDEX.set(m, i + 1));
-MONTH_INDEX.set('sept', 9);
-
 function isoOf(y: number, m: number, d: number): string | null {
-  if (!(y >= 1800 && y <= 2200) || !(m >= 1 && m <= 12) || !(d >= 1)) return null;
-  const dim = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
-  if (d > dim) return null;
-  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  return validYmd(y, m, d) ? isoFromDay(daysFromCivil(y, m, d)) : null;
 }
 
 /** What a date field says when it cannot read the text. */
@@ -189,10 +182,10 @@ export function parseDateInput(text: string): { iso: string | null } | { error: 
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
   if (m) iso = isoOf(Number(m[1]), Number(m[2]), Number(m[3]));
   else if ((m = /^(\d{1,2})[ -]([A-Za-z]+)\.?,?[ -](\d{4})$/.exec(t))) {
-    const mo = MONTH_INDEX.get(m[2]!.toLowerCase());
+    const mo = monthNumber(m[2]!);
     iso = mo ? isoOf(Number(m[3]), mo, Number(m[1])) : null;
   } else if ((m = /^([A-Za-z]+)\.? (\d{1,2}),? (\d{4})$/.exec(t))) {
-    const mo = MONTH_INDEX.get(m[1]!.toLowerCase());
+    const mo = monthNumber(m[1]!);
     iso = mo ? isoOf(Number(m[3]), mo, Number(m[2])) : null;
   }
   if (iso) return { iso };

@@ -82,6 +82,11 @@ const MONTHS: Record<string, number> = {
   november: 11, december: 12,
 };
 
+/** The month (1-12) of an English month name, full or short, any case ("Sept" too); 0 if none. */
+export function monthNumber(name: string): number {
+  return MONTHS[name.toLowerCase()] ?? 0;
+}
+
 /** Two-digit years: 00-69 → 2000s, 70-99 → 1900s (the POSIX strptime pivot). */
 function fullYear(y: number, digits: number): number {
   if (digits > 2) return y;

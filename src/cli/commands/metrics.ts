@@ -8,7 +8,7 @@ import Papa from 'papaparse';
 import { CliError, parseCli } from '../args.ts';
 import { computeMetrics, activeMetrics, formatMetric, METRIC_DEFINITIONS, type PerformanceMetrics } from '../../core/metrics/performance.ts';
 import {
-  returnEvidence, returnMoments, deflatedSharpe, dailySharpeVariance, probabilityOfBacktestOverfitting, formatEvidence, excludesZero,
+  returnEvidence, returnMoments, deflatedSharpe, dailySharpeVariance, probabilityOfBacktestOverfitting, commonDaysMatrix, formatEvidence, excludesZero,
   EVIDENCE_DEFINITIONS, PBO_BLOCKS, type OverfittingResult, type SharpeEvidence, type ActiveEvidence, type DeflatedEvidence, type EvidenceKey,
 } from '../../core/metrics/evidence.ts';
 
@@ -213,14 +213,11 @@ export function metricsReport(returns: ReturnFile, bench: ReturnFile | null, rf:
 export function overfittingReport(returns: ReturnFile, blocks: number): OverfittingReport {
   const N = returns.columns.length;
   if (N < 2) throw new CliError(`${returns.file}: --pbo needs at least 2 return columns (one per candidate), found ${N}`);
-  const keep: number[] = [];
-  for (let t = 0; t < returns.dates.length; t++) if (returns.columns.every((c) => Number.isFinite(c.values[t]!))) keep.push(t);
+  const { keep, matrix: m } = commonDaysMatrix(returns.columns.map((c) => c.values), returns.dates.length);
   const T = keep.length;
   if (T < 2 * blocks) {
     throw new CliError(`${returns.file}: ${T} days have a value in every column; --pbo with ${blocks} blocks needs at least ${2 * blocks} — use fewer --blocks or a longer history`);
   }
-  const m = new Float64Array(T * N);
-  keep.forEach((t, i) => { for (let j = 0; j < N; j++) m[i * N + j] = returns.columns[j]!.values[t]!; });
   return { ...probabilityOfBacktestOverfitting(m, T, N, blocks), daysWithMissing: returns.dates.length - T };
 }
 

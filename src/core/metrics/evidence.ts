@@ -492,6 +492,19 @@ function blockSharpe(shift: number, s1: number, s2: number, n: number): number {
 }
 
 /**
+ * The days on which every column has a finite value, and the T×N row-major matrix of those days
+ * (row t: the N columns' values on the t-th kept day), as probabilityOfBacktestOverfitting takes it.
+ */
+export function commonDaysMatrix(columns: readonly ArrayLike<number>[], days: number): { keep: number[]; matrix: Float64Array } {
+  const N = columns.length;
+  const keep: number[] = [];
+  for (let t = 0; t < days; t++) if (columns.every((c) => Number.isFinite(c[t]!))) keep.push(t);
+  const matrix = new Float64Array(keep.length * N);
+  keep.forEach((t, i) => { for (let j = 0; j < N; j++) matrix[i * N + j] = columns[j]![t]!; });
+  return { keep, matrix };
+}
+
+/**
  * Probability of backtest overfitting by CSCV (Bailey, Borwein, López de Prado & Zhu 2015, §2-3):
  * `returns` is T×N row-major (row t: the N candidates' returns on day t, all finite). Drop the first
  * T mod S days; cut the rest into S contiguous blocks of equal length; for each of the C(S, S/2)

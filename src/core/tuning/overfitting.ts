@@ -8,7 +8,7 @@
 // Sharpe ratios over the same days, and deflates the chosen candidate's Sharpe ratio over those
 // days. The chosen candidate is the static selection's choice, or, in rolling mode, the candidate
 // of the latest re-tune (the one a backtest would use today).
-import { probabilityOfBacktestOverfitting, returnMoments, deflatedSharpe, PBO_BLOCKS, TRADING_DAYS } from '../metrics/evidence.ts';
+import { commonDaysMatrix, probabilityOfBacktestOverfitting, returnMoments, deflatedSharpe, PBO_BLOCKS, TRADING_DAYS } from '../metrics/evidence.ts';
 import { candidatesFromStudy, selectForFactor, type Selection } from './select.ts';
 import type { StudyState } from './types.ts';
 
@@ -54,18 +54,11 @@ export function factorOverfitting(state: StudyState, factor: string, selection?:
   };
   if (N < 2) { out.note = `${N} finished candidate${N === 1 ? '' : 's'}: overfitting needs at least 2`; return out; }
   // The days every candidate has a return (the common out-of-sample span).
-  const keep: number[] = [];
-  for (let t = 0; t < dates.length; t++) {
-    let all = true;
-    for (const c of cands) if (!Number.isFinite(c.longShort[t]!)) { all = false; break; }
-    if (all) keep.push(t);
-  }
+  const { keep, matrix: m } = commonDaysMatrix(cands.map((c) => c.longShort), dates.length);
   const T = keep.length;
   out.days = T;
   out.firstDate = T ? dates[keep[0]!]! : null;
   out.lastDate = T ? dates[keep[T - 1]!]! : null;
-  const m = new Float64Array(T * N);
-  for (let i = 0; i < T; i++) for (let j = 0; j < N; j++) m[i * N + j] = cands[j]!.longShort[keep[i]!]!;
 
   if (T >= 2 * blocks) out.pbo = probabilityOfBacktestOverfitting(m, T, N, blocks).pbo;
   else out.note = `${T} common out-of-sample days; ${blocks} blocks need at least ${2 * blocks}`;

@@ -42,9 +42,9 @@ function normalPdf(x: number): number {
 }
 
 /**
- * Upper tail Q(x) = 1 − Φ(x) for x ≥ 3 from Laplace's continued fraction
+ * Upper tail Q(x) = 1 − Φ(x) for x ≥ 2 from Laplace's continued fraction
  * Q(x) = φ(x) / (x + 1/(x + 2/(x + 3/(x + …)))), evaluated with the modified Lentz method. It
- * converges to full double precision in at most a few hundred terms for x ≥ 3 and keeps relative
+ * converges to full double precision in about a hundred terms for x ≥ 2 and keeps relative
  * accuracy deep in the tail (where 1 − Φ(x) would cancel).
  */
 function upperTail(x: number): number {
@@ -64,14 +64,16 @@ function upperTail(x: number): number {
 }
 
 /**
- * Standard normal CDF Φ(x), accurate to about 1e-15 (absolute; relative in the tails). For |x| < 3
+ * Standard normal CDF Φ(x), accurate to about 1e-15 (absolute; relative in the tails). For |x| < 2
  * Marsaglia's series Φ(x) = ½ + φ(x)·(x + x³/3 + x⁵/(3·5) + …) (Marsaglia 2004, "Evaluating the
- * normal distribution"); beyond, Laplace's continued fraction for the tail.
+ * normal distribution"); beyond, Laplace's continued fraction for the tail. The switch is at 2, not
+ * further out: for x < −2 the series' ½ + φ·S cancels to a small Φ and keeps only its absolute
+ * accuracy (at x = −2.93 a relative error of 2e-13, against ~2e-15 from the continued fraction).
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;
-  if (x >= 3) return 1 - upperTail(x);
-  if (x <= -3) return upperTail(-x);
+  if (x >= 2) return 1 - upperTail(x);
+  if (x <= -2) return upperTail(-x);
   const x2 = x * x;
   let term = x, sum = x;
   for (let k = 1; k < 200; k++) {

@@ -250,11 +250,17 @@ export class TradePenaltySolver {
     for (let i = 0; i < n; i++) b0.push(h[i]!);
     const res = quadprog.solveQP(D, d, A, b0, 1, [0, 0]);
     if (res.message) throw new Error(`trade-penalty QP failed: ${res.message}`);
+    // The ridge on t leaves the solve ill conditioned: w ≥ 0 holds only to its accuracy (weights
+    // between −1e-12 and −3e-9 where the optimum has 0, in about 1 random problem in 12). Such a
+    // point is infeasible and can score above the optimum: set them to 0 and rescale to the budget
+    // (noise of the constrained solve, not the clipping of an unconstrained solution of §11).
+    let total = 0;
     for (let i = 0; i < n; i++) {
       const v = res.solution[i + 1]!;
-      out[i] = v < 0 && v > -1e-12 ? 0 : v;
-      this.w[i] = out[i]!;
+      out[i] = v > 0 ? v : 0;
+      total += out[i]!;
     }
+    for (let i = 0; i < n; i++) { out[i] = out[i]! / total; this.w[i] = out[i]!; }
     this.ridge = eps;
     this.nu = NaN;
     this.iterations = res.iterations[1] ?? 0;

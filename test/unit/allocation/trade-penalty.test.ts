@@ -82,6 +82,9 @@ describe('long-only mean-variance with a linear trade penalty (method.md §12)',
       checkKkt(r.weights, p.mu, p.Sigma, p.delta, p.gamma, p.h);
       const q = solveTradePenalty(p.mu, p.Sigma, p.delta, p.gamma, p.h, { solver: 'quadprog' });
       expect(q.solver).toBe('quadprog');
+      // Feasible like the active set's (its raw solution is not: weights down to −3e-9 where the optimum has 0).
+      for (let i = 0; i < n; i++) expect(q.weights[i]).toBeGreaterThanOrEqual(0);
+      expect(Math.abs(q.weights.reduce((a, x) => a + x, 0) - 1)).toBeLessThanOrEqual(1e-12);
       // quadprog solves a ridged problem (see trade-penalty.ts): close to the optimum, never better.
       for (let i = 0; i < n; i++) expect(Math.abs(q.weights[i]! - r.weights[i]!)).toBeLessThanOrEqual(1e-5);
       expect(tradePenaltyObjective(r.weights, p.mu, p.Sigma, p.delta, p.gamma, p.h))

@@ -204,13 +204,22 @@ export function parseHoldings(text: string, universe: readonly string[], lastPri
   const weights: Record<string, number> = {}, units: Record<string, number> = {}, prices: Record<string, number> = {};
   for (let r = 1; r < rows.length; r++) {
     const row = rows[r]!;
+    // More cells than the header has columns: most often a decimal comma ("QUAL,98,5%") split a number.
+    if (row.length > header.length && row.slice(header.length).some((c) => c.trim() !== '')) {
+      throw new HoldingsError(`Holdings row ${r + 1} has ${row.length} cells but the header has ${header.length} columns ("${row.join(',')}"): write decimals with a point (98.5%, not 98,5%), or quote a value that holds a comma.`);
+    }
     const raw = (row[ti] ?? '').trim();
     const ticker = universe.find((t) => sameTicker(t, raw));
     if (!ticker) throw new HoldingsError(`Holdings row ${r + 1}: "${raw}" is not an asset of the universe (${universe.join(', ')}); hold only those, or leave the row out.`);
     const num = (i: number, what: string): number => {
       const s = (row[i] ?? '').trim();
       const pct = s.endsWith('%');
-      const v = Number(pct ? s.slice(0, -1) : s.replace(/,/g, ''));
+      const body = (pct ? s.slice(0, -1) : s).trim();
+      // Thousands separators only where they group digits by three ("1,234.5"); any other comma is a
+      // decimal comma, which is refused rather than dropped ("0,5" would read as 5).
+      const grouped = /^\d{1,3}(,\d{3})+(\.\d*)?$/.test(body);
+      const v = body === '' ? NaN : Number(grouped ? body.replace(/,/g, '') : body);
+      if (!grouped && body.includes(',')) throw new HoldingsError(`Holdings row ${r + 1}, ${what} of ${ticker}: "${s}" has a decimal comma: write it with a point (${body.replace(',', '.')}${pct ? '%' : ''}).`);
       if (!Number.isFinite(v) || v < 0) throw new HoldingsError(`Holdings row ${r + 1}, ${what} of ${ticker}: "${s}" is not a number ≥ 0.`);
       return pct ? v / 100 : v;
     };

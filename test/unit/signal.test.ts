@@ -120,6 +120,20 @@ describe('the signal', () => {
     expect(() => parseHoldings('', t)).toThrow(HoldingsError);
   });
 
+  it('a decimal comma is refused with the row and the fix, never read as another number', () => {
+    const t = full.tickers;
+    // Unquoted, it splits the row into one cell too many.
+    expect(() => parseHoldings('ticker,weight\nQUAL,98,5%\nSPY,1,5%', t)).toThrow(/Holdings row 2 has 3 cells but the header has 2 columns \("QUAL,98,5%"\): write decimals with a point/);
+    // Quoted, the cell holds it: "0,5" is not 5, and not 0.5 either.
+    expect(() => parseHoldings('ticker,weight\nQUAL,"0,5"\nSPY,"0,5"', t)).toThrow(/row 2, weight of QUAL: "0,5" has a decimal comma: write it with a point \(0\.5\)/);
+    expect(() => parseHoldings('ticker,weight\nQUAL,"49,5%"', t)).toThrow(/"49,5%" has a decimal comma: write it with a point \(49\.5%\)/);
+    // Thousands separators still read: 1,234.5 units.
+    const u = parseHoldings('ticker,units,price\nSPY,"1,234.5","1,000"\nQUAL,10,100', t);
+    expect(u).toEqual({ kind: 'units', units: { SPY: 1234.5, QUAL: 10 }, prices: { SPY: 1000, QUAL: 100 } });
+    // A trailing empty cell (a spreadsheet's extra comma) is not an error.
+    expect(parseHoldings('ticker,weight\nSPY,1,', t)).toEqual({ kind: 'weights', weights: { SPY: 1 } });
+  });
+
   it('dates: the next weekday, and the next refit\'s month', () => {
     expect(nextWeekday('2025-12-26')).toBe('2025-12-29'); // Friday → Monday
     expect(nextWeekday('2025-12-30')).toBe('2025-12-31');

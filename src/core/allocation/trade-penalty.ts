@@ -257,6 +257,7 @@ export class TradePenaltySolver {
     let total = 0;
     for (let i = 0; i < n; i++) {
       const v = res.solution[i + 1]!;
+      if (v < -1e-6) throw new Error(`trade-penalty QP failed: weight ${i} is ${v}, below 0 beyond the solve's accuracy`);
       out[i] = v > 0 ? v : 0;
       total += out[i]!;
     }

@@ -34,7 +34,7 @@ ${PIPELINE_HELP}
 Exit codes: 0 ok, 2 bad input or unusable data.`;
 
 /** A fraction as a percent, "—" when missing or not finite (an expected return before any refit). */
-const pct = (x: number | null | undefined, d = 2) => formatMetric(x !== null && x !== undefined && Number.isFinite(x) ? x : null, 'percent', d);
+const pct = (x: number | null | undefined, d = 2) => formatMetric(Number.isFinite(x) ? x! : null, 'percent', d);
 
 export function signalText(s: Signal): string {
   const lines: string[] = [];
